@@ -1,0 +1,3 @@
+"""vetiver: version, share, deploy and monitor models."""
+
+__version__ = "0.3.0"
