@@ -1,3 +1,83 @@
-"""vetiver: version, share, deploy and monitor models."""
+"""vetiver: version, share, deploy and monitor models.
+
+Names are imported on first use (PEP 562), so ``import vetiver`` loads no ML framework, no web
+server and no cloud SDK; plugins are discovered on the first query that needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.3.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # models and metadata
+    "VetiverModel": "vetiver.vetiver_model",
+    "VetiverMeta": "vetiver.meta",
+    # handlers
+    "BaseHandler": "vetiver.handlers.base",
+    "create_handler": "vetiver.handlers.base",
+    "InvalidModelError": "vetiver.errors",
+    "SKLearnHandler": "vetiver.handlers.sklearn",
+    "XGBoostHandler": "vetiver.handlers.xgboost",
+    "TorchHandler": "vetiver.handlers.torch",
+    "StatsmodelsHandler": "vetiver.handlers.statsmodels",
+    # prototypes
+    "vetiver_create_prototype": "vetiver.prototype",
+    "vetiver_create_ptype": "vetiver.prototype",
+    "create_prototype": "vetiver.prototype",
+    "Prototype": "vetiver.prototype",
+    "InvalidPTypeError": "vetiver.prototype",
+    # pins
+    "vetiver_pin_write": "vetiver.pin_read_write",
+    "board": "vetiver.boards",
+    "get_board_pkgs": "vetiver.boards",
+    # deploy
+    "prepare": "vetiver.deploy",
+    "deploy": "vetiver.deploy",
+    # mock data and models
+    "get_mock_data": "vetiver.mock",
+    "get_mock_model": "vetiver.mock",
+    "get_mtcars_model": "vetiver.mock",
+    # plugin authoring
+    "hookimpl": "vetiver.hookspecs",
+}
+
+_SUBMODULES = {"mock", "data", "server", "helpers", "handlers", "plugins", "hookspecs", "prototype", "errors"}
+
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value  # cache: later lookups skip __getattr__
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"vetiver.{name}")
+    raise AttributeError(f"module 'vetiver' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
+    from .boards import board, get_board_pkgs
+    from .deploy import deploy, prepare
+    from .errors import InvalidModelError
+    from .handlers.base import BaseHandler, create_handler
+    from .hookspecs import hookimpl
+    from .meta import VetiverMeta
+    from .mock import get_mock_data, get_mock_model, get_mtcars_model
+    from .pin_read_write import vetiver_pin_write
+    from .prototype import (
+        InvalidPTypeError,
+        Prototype,
+        create_prototype,
+        vetiver_create_prototype,
+        vetiver_create_ptype,
+    )
+    from .vetiver_model import VetiverModel

@@ -1,0 +1,72 @@
+"""The scikit-learn handler."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from vetiver.handlers.base import BaseHandler
+
+
+class SKLearnHandler(BaseHandler):
+    """Handles any ``sklearn.base.BaseEstimator``: Pipelines with ColumnTransformers receive a
+    DataFrame with the prototype's column names and dtypes; sklearn-API estimators from other
+    libraries work the same way.
+
+    Prediction types: ``predict``, ``predict_proba``, ``predict_log_proba`` (the latter two when
+    the estimator has them).
+    """
+
+    pip_name: ClassVar[str] = "scikit-learn"
+    handler_name: ClassVar[str] = "sklearn"
+    prediction_types: ClassVar[tuple[str, ...]] = ("predict", "predict_proba", "predict_log_proba")
+    model_format: ClassVar[str] = "joblib"
+
+    @staticmethod
+    def model_class() -> type:
+        from sklearn.base import BaseEstimator
+
+        return BaseEstimator
+
+    def required_pkgs(self) -> list[str]:
+        from vetiver.handlers.base import pinned_requirement
+
+        # Estimators from other libraries with an sklearn API need their own library too.
+        root = type(self.model).__module__.split(".")[0]
+        extra = _DISTRIBUTIONS.get(root)
+        names = ["scikit-learn"] + ([extra] if extra else [])
+        return [pinned_requirement(name) for name in names]
+
+    def check_prediction_type(self, prediction_type: str) -> None:
+        super().check_prediction_type(prediction_type)
+        if not hasattr(self.model, prediction_type):
+            raise ValueError(
+                f"{type(self.model).__qualname__} has no {prediction_type}; "
+                f"it offers {', '.join(t for t in self.prediction_types if hasattr(self.model, t))}"
+            )
+
+    def handler_predict(self, input_data: Any, check_prototype: bool = True, **kw: Any) -> Any:
+        """Predict with the estimator. ``input_data`` is a DataFrame with the prototype's columns
+        (or, without a prototype, rows as lists or dicts)."""
+        prediction_type = kw.get("prediction_type", "predict")
+        self.check_prediction_type(prediction_type)
+        data = _as_model_input(input_data)
+        result = getattr(self.model, prediction_type)(data)
+        return result.tolist() if hasattr(result, "tolist") else result
+
+
+# Top-level modules of sklearn-API libraries and the distributions that provide them.
+_DISTRIBUTIONS = {"xgboost": "xgboost", "lightgbm": "lightgbm", "catboost": "catboost"}
+
+
+def _as_model_input(input_data: Any) -> Any:
+    """DataFrames pass through (column names matter to ColumnTransformers); a list of dicts
+    becomes a DataFrame; lists of rows are left to the estimator."""
+    import pandas as pd
+
+    if isinstance(input_data, (pd.DataFrame, pd.Series)):
+        return input_data
+    if isinstance(input_data, dict):
+        return pd.DataFrame([input_data])
+    if isinstance(input_data, list) and input_data and isinstance(input_data[0], dict):
+        return pd.DataFrame(input_data)
+    return input_data
