@@ -34,9 +34,19 @@ _EXPORTS: dict[str, str] = {
     "vetiver_pin_write": "vetiver.pin_read_write",
     "board": "vetiver.boards",
     "get_board_pkgs": "vetiver.boards",
+    # serving and the client
+    "VetiverAPI": "vetiver.server",
+    "vetiver_endpoint": "vetiver.server",
+    "predict": "vetiver.server",
+    "api_data_to_frame": "vetiver.helpers",
     # deploy
     "prepare": "vetiver.deploy",
     "deploy": "vetiver.deploy",
+    "write_app": "vetiver.write_fastapi",
+    "vetiver_write_app": "vetiver.write_fastapi",
+    "write_docker": "vetiver.write_docker",
+    "prepare_docker": "vetiver.write_docker",
+    "load_pkgs": "vetiver.attach_pkgs",
     # mock data and models
     "get_mock_data": "vetiver.mock",
     "get_mock_model": "vetiver.mock",
@@ -66,7 +76,12 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
     from .boards import board, get_board_pkgs
+    from .attach_pkgs import load_pkgs
     from .deploy import deploy, prepare
+    from .helpers import api_data_to_frame
+    from .server import VetiverAPI, predict, vetiver_endpoint
+    from .write_docker import prepare_docker, write_docker
+    from .write_fastapi import vetiver_write_app, write_app
     from .errors import InvalidModelError
     from .handlers.base import BaseHandler, create_handler
     from .hookspecs import hookimpl
