@@ -18,7 +18,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LEGACY_REQUIREMENTS = ["vetiver==0.2.6", "scikit-learn", "pandas", "pins==0.9.2", "xgboost", "statsmodels"]
+FRAMEWORKS = ["scikit-learn", "pandas", "numpy", "xgboost", "statsmodels"]
+
+
+def legacy_requirements() -> list[str]:
+    """vetiver 0.2.6 plus the frameworks at the versions installed here, so pickles made on one
+    side unpickle on the other."""
+    import importlib.metadata
+
+    pinned = []
+    for name in FRAMEWORKS:
+        try:
+            pinned.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            pinned.append(name)
+    return ["vetiver==0.2.6", "pins==0.9.2", *pinned]
 
 
 def _venv_dir() -> Path:
@@ -32,17 +46,18 @@ def _python(venv_dir: Path) -> Path:
 def build_legacy_env() -> Path:
     venv_dir = _venv_dir()
     marker = venv_dir / ".complete"
-    if marker.exists():
+    requirements = legacy_requirements()
+    if marker.exists() and marker.read_text() == " ".join(requirements):
         return _python(venv_dir)
     venv.EnvBuilder(with_pip=True, clear=True).create(venv_dir)
     python = _python(venv_dir)
     result = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *LEGACY_REQUIREMENTS],
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *requirements],
         capture_output=True, text=True, timeout=900,
     )
     if result.returncode != 0:
         raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "pip failed")
-    marker.write_text(" ".join(LEGACY_REQUIREMENTS))
+    marker.write_text(" ".join(requirements))
     return python
 
 

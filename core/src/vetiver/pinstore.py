@@ -94,12 +94,9 @@ def read_meta(board: Any, name: str, version: str | None = None) -> Any:
     """The pins ``Meta`` of a version (the newest when ``version`` is None)."""
     if version is None:
         version = latest_version(board, name)
-    elif not board.pin_exists(name):
-        raise PinNotFoundError(f"no pin named {name!r} on {describe_board(board)}")
-    try:
-        return board.pin_meta(name, version)
-    except FileNotFoundError as error:
-        raise PinNotFoundError(f"pin {name!r} has no version {version!r}") from error
+    elif version not in {v.version for v in list_versions(board, name)}:
+        raise PinNotFoundError(f"pin {name!r} has no version {version!r}")
+    return board.pin_meta(name, version)
 
 
 def describe_board(board: Any) -> str:
@@ -197,15 +194,17 @@ def write_version(
             target = stage / Path(source).name
             shutil.copyfile(source, target)
             staged.append(str(target))
+        # pins records a single file as a string and several as a list; keep its layout.
+        file_arg: str | list[str] = staged[0] if len(staged) == 1 else staged
         created = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
-        meta = MetaFactory().create(stage, staged, pin_type, name, title, description, created, dict(user))
+        meta = MetaFactory().create(stage, file_arg, pin_type, name, title, description, created, dict(user))
 
         latest = _latest_meta(board, name) if versions else None
         if latest is not None and getattr(latest, "pin_hash", None) == meta.pin_hash:
             return latest  # identical content: keep the pin exactly as it is
         if latest is not None and latest.version.created and latest.version.created >= created:
             created = latest.version.created + timedelta(seconds=1)
-            meta = MetaFactory().create(stage, staged, pin_type, name, title, description, created, dict(user))
+            meta = MetaFactory().create(stage, file_arg, pin_type, name, title, description, created, dict(user))
 
         with open(stage / META_FILE, "w") as handle:
             meta.to_pin_yaml(handle)

@@ -341,8 +341,6 @@ def _column_from_property(name: str, prop: Any, defs: Mapping) -> Column:
         rest = [b for b in resolved if _split_types(b.get("type")) != ([], True)]
         nullable = nullable or len(rest) < len(resolved)
         if len(rest) == 1:
-            sub_types, sub_null = _split_types(rest[0].get("type"))
-            nullable = nullable or sub_null
             prop = {**rest[0], **prop}
         elif rest and all(_split_types(b.get("type"))[0] in (["integer"], ["number"]) for b in rest):
             prop = {**prop, "type": "number"}
@@ -372,7 +370,8 @@ def _column_from_property(name: str, prop: Any, defs: Mapping) -> Column:
             kind = types[0]
         else:  # object, array, null-only, untyped or multi-typed properties
             kind = "any"
-            nullable = nullable or not types or prop.get("not") != {"type": "null"}
+            if not types:  # untyped (pydantic's Any) accepts null unless it says otherwise
+                nullable = nullable or prop.get("not") != {"type": "null"}
     elif kind not in KINDS:
         raise InvalidPTypeError(f"column {name!r}: unknown x-vetiver-kind {kind!r}.")
     elif kind == "any":
@@ -393,9 +392,8 @@ def _column_from_property(name: str, prop: Any, defs: Mapping) -> Column:
             constraints["format"] = fmt  # e.g. "uuid" on a string column: keep it for the docs
     # Draft-4 style boolean exclusive bounds mean "the minimum/maximum is exclusive".
     for excl, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        if isinstance(constraints.get(excl), bool):
-            if constraints.pop(excl) and bound in constraints:
-                constraints[excl] = constraints.pop(bound)
+        if isinstance(constraints.get(excl), bool) and constraints.pop(excl) and bound in constraints:
+            constraints[excl] = constraints.pop(bound)
 
     dtype = prop.get("x-vetiver-dtype")
     if dtype is None:
@@ -522,10 +520,10 @@ def _jsonable(value: Any) -> Any:
 
 def _dtype_name(dtype: Any) -> str:
     """The dtype string that pandas turns back into exactly this dtype."""
-    if isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA:
-        # str() says "string" for both storages; name the storage when it is not the default.
-        if dtype.storage != pd.StringDtype().storage:
-            return f"string[{dtype.storage}]"
+    # str() says "string" for both storages; name the storage when it is not the default.
+    is_na_string = isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA
+    if is_na_string and dtype.storage != pd.StringDtype().storage:
+        return f"string[{dtype.storage}]"
     return str(dtype)
 
 
@@ -568,7 +566,7 @@ def _column_from_series(name: str, s: pd.Series) -> Column:
         kind = "datetime"
     elif isinstance(dtype, pd.ArrowDtype) and pa.types.is_date(dtype.pyarrow_dtype):
         kind = "date"
-    elif dtype == object:
+    elif pdt.is_object_dtype(dtype):
         kind = _OBJECT_KINDS.get(pdt.infer_dtype(values, skipna=True), "any")
     elif pdt.is_string_dtype(dtype):
         kind = "string"
@@ -608,7 +606,7 @@ def _(data: pd.DataFrame) -> TableSchema:
     if len(set(names)) != len(names):
         raise InvalidPTypeError(f"Prototype data has duplicate column names: {names}.")
     series = (data.iloc[:, i] for i in range(data.shape[1]))
-    return TableSchema(tuple(_column_from_series(n, s) for n, s in zip(names, series)))
+    return TableSchema(tuple(_column_from_series(n, s) for n, s in zip(names, series, strict=True)))
 
 
 @infer_schema.register

@@ -1,0 +1,89 @@
+"""The sklearn handler on real estimators: pipelines with column transformers, prediction types,
+sklearn-API estimators from elsewhere."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+import vetiver
+
+
+def _frame() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "size": rng.normal(100, 10, 60),
+            "rooms": rng.integers(1, 5, 60),
+            "kind": pd.Categorical(rng.choice(["flat", "house"], 60)),
+        }
+    )
+
+
+def test_pipeline_with_column_transformer_gets_named_columns():
+    X = _frame()
+    y = 3 * X["size"] + 10 * (X["kind"] == "house")
+    pipeline = make_pipeline(
+        ColumnTransformer([("num", StandardScaler(), ["size", "rooms"]), ("cat", OneHotEncoder(), ["kind"])]),
+        LinearRegression(),
+    ).fit(X, y)
+    model = vetiver.VetiverModel(pipeline, "houses", prototype_data=X)
+    assert model.description == "A scikit-learn Pipeline model"
+    assert [c.kind for c in model.schema.columns] == ["number", "integer", "category"]
+    assert model.handler_predict(X.head(3)) == pytest.approx(pipeline.predict(X.head(3)).tolist())
+
+
+def test_prediction_types():
+    mtcars = vetiver.data.mtcars
+    model = vetiver.VetiverModel(vetiver.get_mtcars_model(), "cars", prototype_data=mtcars.drop(columns="cyl"))
+    rows = mtcars.drop(columns="cyl").head(2)
+    assert model.handler_predict(rows) == model.model.predict(rows).tolist()
+    proba = model.handler_predict(rows, prediction_type="predict_proba")
+    assert len(proba) == 2 and sum(proba[0]) == pytest.approx(1)
+    assert model.handler_predict(rows, prediction_type="predict_log_proba")[0][0] <= 0
+    with pytest.raises(ValueError, match="choose one of"):
+        model.handler_predict(rows, prediction_type="transform")
+
+
+def test_regressor_without_proba_says_what_it_offers():
+    X, y = vetiver.get_mock_data(seed=1)
+    model = vetiver.VetiverModel(LinearRegression().fit(X, y), "lr", prototype_data=X)
+    with pytest.raises(ValueError, match="has no predict_proba; it offers predict"):
+        model.handler_predict(X, prediction_type="predict_proba")
+
+
+def test_sklearn_api_estimator_from_elsewhere():
+    class MedianRegressor(RegressorMixin, BaseEstimator):
+        def fit(self, X, y):
+            self.median_ = float(np.median(y))
+            return self
+
+        def predict(self, X):
+            return np.full(len(X), self.median_)
+
+    X, y = vetiver.get_mock_data(seed=1)
+    model = vetiver.VetiverModel(MedianRegressor().fit(X, y), "median", prototype_data=X)
+    assert model.handler.handler_name == "sklearn"
+    assert model.handler_predict(X.head(2)) == [float(np.median(y))] * 2
+
+
+def test_required_pkgs_are_pinned():
+    import sklearn
+
+    model = vetiver.VetiverModel(LogisticRegression(), "lr")
+    assert model.metadata.required_pkgs == [f"scikit-learn=={sklearn.__version__}"]
+
+
+def test_mock_model_and_data():
+    X, y = vetiver.get_mock_data(seed=4)
+    assert X.shape == (100, 3) and list(X.columns) == ["B", "C", "D"]
+    assert vetiver.get_mock_data(seed=4)[0].equals(X)
+    model = vetiver.get_mock_model().fit(X, y)
+    assert vetiver.VetiverModel(model, "dummy").description == "A scikit-learn DummyRegressor model"
+    assert vetiver.data.sacramento.shape[1] == 5 and len(vetiver.data.chicago) == 698
