@@ -23,7 +23,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def pinned(tmp_path) -> str:
-    X, y = vetiver.get_mock_data(seed=1)
+    X, _ = vetiver.get_mock_data(seed=1)
     board = pins.board_folder(str(tmp_path / "board"))
     for seed in (1, 2):
         Xs, ys = vetiver.get_mock_data(seed=seed)

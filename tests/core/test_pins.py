@@ -110,7 +110,7 @@ def test_unversioned_identical_write_never_deletes_the_pin(tmp_path):
 
 def test_model_versioned_attribute_is_honoured(tmp_path):
     board = pins.board_folder(str(tmp_path), allow_pickle_read=True)
-    X, y = vetiver.get_mock_data(seed=1)
+    X, _ = vetiver.get_mock_data(seed=1)
     for seed in (1, 2):
         Xs, ys = vetiver.get_mock_data(seed=seed)
         model = vetiver.VetiverModel(LinearRegression().fit(Xs, ys), "m", prototype_data=X, versioned=False)

@@ -10,13 +10,12 @@ distribution name.
 from __future__ import annotations
 
 import difflib
-import importlib.metadata
 import os
 import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import pluggy
 
@@ -236,7 +235,7 @@ def call_isolated(hook_name: str, **kwargs: Any) -> Iterator[tuple[Any, PluginIn
         info = _info_for(impl)
         try:
             result = impl.function(*(kwargs[name] for name in impl.argnames))
-        except Exception as error:  # noqa: BLE001 - isolate third-party failures
+        except Exception as error:
             if info.builtin:
                 raise
             _record_failure(
@@ -256,9 +255,6 @@ def handler_for_model(model: Any, prototype_data: Any) -> Any:
         if handler is not None:
             return handler
     return None
-
-
-T = TypeVar("T", ModelFormat, StorageBackend, ServingRuntime, DeployTarget)
 
 
 def registry(kind: str) -> dict[str, tuple[Any, PluginInfo]]:
