@@ -19,6 +19,7 @@ import datetime
 import decimal
 import functools
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal, Optional
@@ -42,6 +43,7 @@ __all__ = [
     "infer_schema",
     "schema_of",
     "vetiver_create_prototype",
+    "vetiver_create_ptype",
 ]
 
 #: The column kinds a :class:`Column` can have.
@@ -170,10 +172,7 @@ class TableSchema:
                 f"property schemas; received {type(schema).__name__} without one."
             )
         defs = {**schema.get("definitions", {}), **schema.get("$defs", {})}
-        columns = [
-            _column_from_property(str(name), prop, defs)
-            for name, prop in schema["properties"].items()
-        ]
+        columns = [_column_from_property(str(name), prop, defs) for name, prop in schema["properties"].items()]
         return cls(tuple(columns))
 
     # Pins and other storage use the JSON Schema form; these are the conventional names for it.
@@ -547,9 +546,7 @@ def _column_from_series(name: str, s: pd.Series) -> Column:
     example = _jsonable(values.iloc[0]) if len(values) else None
     # Extension dtypes whose missing value is pd.NA (Int64, Float64, boolean, string, Arrow) are
     # chosen precisely to hold missing values, so they are nullable even without NA in the data.
-    nullable = has_na or (
-        isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.na_value is pd.NA
-    )
+    nullable = has_na or (isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.na_value is pd.NA)
     levels = None
     ordered = False
     if isinstance(dtype, pd.CategoricalDtype):
@@ -562,10 +559,10 @@ def _column_from_series(name: str, s: pd.Series) -> Column:
         kind = "integer"
     elif pdt.is_float_dtype(dtype):
         kind = "number"
+    elif isinstance(dtype, pd.ArrowDtype) and pa.types.is_date(dtype.pyarrow_dtype):
+        kind = "date"  # before the datetime test, which Arrow dates also pass
     elif pdt.is_datetime64_any_dtype(dtype):
         kind = "datetime"
-    elif isinstance(dtype, pd.ArrowDtype) and pa.types.is_date(dtype.pyarrow_dtype):
-        kind = "date"
     elif pdt.is_object_dtype(dtype):
         kind = _OBJECT_KINDS.get(pdt.infer_dtype(values, skipna=True), "any")
     elif pdt.is_string_dtype(dtype):
@@ -620,9 +617,7 @@ def _(data: np.ndarray) -> TableSchema:
     if data.dtype.names:  # structured arrays carry their own column names
         return infer_schema(pd.DataFrame(data))
     if data.ndim != 2:
-        raise InvalidPTypeError(
-            f"A numpy prototype must be 2-D (rows x columns); received shape {data.shape}."
-        )
+        raise InvalidPTypeError(f"A numpy prototype must be 2-D (rows x columns); received shape {data.shape}.")
     return infer_schema(pd.DataFrame(data, columns=[str(i) for i in range(data.shape[1])]))
 
 
@@ -645,8 +640,7 @@ def _(data: BaseModel) -> TableSchema:
     # An instance's values are better examples than the class's.
     values = data.model_dump(mode="json", by_alias=True)
     columns = tuple(
-        dataclasses.replace(c, example=values[c.name]) if values.get(c.name) is not None else c
-        for c in schema.columns
+        dataclasses.replace(c, example=values[c.name]) if values.get(c.name) is not None else c for c in schema.columns
     )
     return TableSchema(columns)
 
@@ -666,9 +660,7 @@ def _schema_of_model_class(model: type[BaseModel]) -> TableSchema:
     try:
         json_schema = model.model_json_schema()
     except pydantic.PydanticUserError as exc:  # e.g. arbitrary types without a JSON schema
-        raise InvalidPTypeError(
-            f"Cannot derive a prototype from pydantic model {model.__qualname__}: {exc}"
-        ) from exc
+        raise InvalidPTypeError(f"Cannot derive a prototype from pydantic model {model.__qualname__}: {exc}") from exc
     return TableSchema.from_json_schema(json_schema)
 
 
@@ -699,6 +691,16 @@ def _(data: None) -> None:
 @vetiver_create_prototype.register
 def _(data: BaseModel) -> BaseModel:
     return data
+
+
+def vetiver_create_ptype(data: Any) -> type[Prototype] | BaseModel | None:
+    """Deprecated 0.2.6 name of :func:`vetiver_create_prototype`."""
+    warnings.warn(
+        "vetiver_create_ptype is deprecated; use vetiver_create_prototype",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return vetiver_create_prototype(data)
 
 
 def _placeholder(col: Column) -> Any:
