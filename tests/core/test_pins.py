@@ -197,3 +197,14 @@ def test_staging_folders_are_removed_and_ignored(board):
     vetiver.vetiver_pin_write(board, _model())
     entries = os.listdir(Path(board.board, "cars"))
     assert not [e for e in entries if e.startswith(".")]
+
+
+def test_column_order_survives_the_pin(board):
+    """data.txt is YAML with sorted keys; the prototype's column order must not become alphabetical."""
+    mtcars = vetiver.data.mtcars
+    features = mtcars.drop(columns="cyl")
+    model = vetiver.VetiverModel(vetiver.get_mtcars_model(), "cars", prototype_data=features)
+    vetiver.vetiver_pin_write(board, model)
+    again = vetiver.VetiverModel.from_pin(board, "cars")
+    assert list(again.schema.names) == list(features.columns)
+    assert list(again.prototype.model_fields) == list(features.columns)

@@ -172,7 +172,12 @@ class TableSchema:
                 f"property schemas; received {type(schema).__name__} without one."
             )
         defs = {**schema.get("definitions", {}), **schema.get("$defs", {})}
-        columns = [_column_from_property(str(name), prop, defs) for name, prop in schema["properties"].items()]
+        properties = schema["properties"]
+        # Column order is meaningful (models check feature order) but YAML and some JSON tools
+        # sort object keys; "required" is a list, so it keeps the order to_json_schema wrote.
+        required = [name for name in schema.get("required", []) if name in properties]
+        order = required + [name for name in properties if name not in required]
+        columns = [_column_from_property(str(name), properties[name], defs) for name in order]
         return cls(tuple(columns))
 
     # Pins and other storage use the JSON Schema form; these are the conventional names for it.
