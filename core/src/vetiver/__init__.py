@@ -75,15 +75,12 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
-    from .boards import board, get_board_pkgs
     from .attach_pkgs import load_pkgs
+    from .boards import board, get_board_pkgs
     from .deploy import deploy, prepare
-    from .helpers import api_data_to_frame
-    from .server import VetiverAPI, predict, vetiver_endpoint
-    from .write_docker import prepare_docker, write_docker
-    from .write_fastapi import vetiver_write_app, write_app
     from .errors import InvalidModelError
     from .handlers.base import BaseHandler, create_handler
+    from .helpers import api_data_to_frame
     from .hookspecs import hookimpl
     from .meta import VetiverMeta
     from .mock import get_mock_data, get_mock_model, get_mtcars_model
@@ -95,4 +92,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
         vetiver_create_prototype,
         vetiver_create_ptype,
     )
+    from .server import VetiverAPI, predict, vetiver_endpoint
     from .vetiver_model import VetiverModel
+    from .write_docker import prepare_docker, write_docker
+    from .write_fastapi import vetiver_write_app, write_app
