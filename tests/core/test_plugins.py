@@ -145,8 +145,10 @@ def test_plugin_raising_inside_a_hook_is_isolated(tmp_path):
         from vetiver.handlers.base import create_handler
         try:
             create_handler(object())  # every plugin is asked, the flaky one included
-        except vetiver.InvalidModelError:
-            pass
+        except vetiver.InvalidModelError as error:
+            assert "'flaky' (vetiver-flaky) failed while checking it: hook handler_for_model raised RuntimeError: handler exploded" in str(error)
+        else:
+            raise AssertionError("no InvalidModelError")
         model = VetiverModel(MeanModel(1.0), "m")
         print(json.dumps({"targets": targets, "handler": model.handler.handler_name,
                           "failures": [f.error for f in plugins.failures()]}))

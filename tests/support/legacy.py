@@ -1,14 +1,17 @@
 """vetiver-python 0.2.6 from PyPI in its own virtual environment, for interoperability tests.
 
-The environment is built once per machine under ``.cache/legacy-vetiver-0.2.6`` (or
-``$VETIVER_LEGACY_VENV``) and reused. Where it cannot be built (no package index), tests using it
+The environment is built once per machine and set of framework versions under
+``.cache/legacy-vetiver-0.2.6-<hash>`` (or ``$VETIVER_LEGACY_VENV``) and reused. Where it cannot be built (no package index), tests using it
 are skipped with the pip error as the reason.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -35,8 +38,13 @@ def legacy_requirements() -> list[str]:
     return ["vetiver==0.2.6", "pins==0.9.2", *pinned]
 
 
-def _venv_dir() -> Path:
-    return Path(os.environ.get("VETIVER_LEGACY_VENV", ROOT / ".cache" / "legacy-vetiver-0.2.6"))
+def _venv_dir(requirements: list[str]) -> Path:
+    """One environment per set of pinned requirements, so sessions with different frameworks
+    installed never rebuild (or break) each other's."""
+    if "VETIVER_LEGACY_VENV" in os.environ:
+        return Path(os.environ["VETIVER_LEGACY_VENV"])
+    digest = hashlib.sha256(" ".join(requirements).encode()).hexdigest()[:12]
+    return ROOT / ".cache" / f"legacy-vetiver-0.2.6-{digest}"
 
 
 def _python(venv_dir: Path) -> Path:
@@ -44,21 +52,27 @@ def _python(venv_dir: Path) -> Path:
 
 
 def build_legacy_env() -> Path:
-    venv_dir = _venv_dir()
-    marker = venv_dir / ".complete"
+    """Build (once) and return the Python of an environment with vetiver 0.2.6."""
     requirements = legacy_requirements()
-    if marker.exists() and marker.read_text() == " ".join(requirements):
-        return _python(venv_dir)
-    venv.EnvBuilder(with_pip=True, clear=True).create(venv_dir)
-    python = _python(venv_dir)
-    result = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *requirements],
-        capture_output=True, text=True, timeout=900,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "pip failed")
-    marker.write_text(" ".join(requirements))
-    return python
+    venv_dir = _venv_dir(requirements)
+    venv_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv_dir.parent / f"{venv_dir.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # concurrent test sessions wait for one builder
+        if _python(venv_dir).exists():
+            return _python(venv_dir)
+        # Build beside the final folder and rename: a half-built environment is never used.
+        staging = venv_dir.with_name(f"{venv_dir.name}.building")
+        shutil.rmtree(staging, ignore_errors=True)
+        venv.EnvBuilder(with_pip=True).create(staging)
+        result = subprocess.run(
+            [str(_python(staging)), "-m", "pip", "install", "-q", "--disable-pip-version-check", *requirements],
+            capture_output=True, text=True, timeout=900,
+        )
+        if result.returncode != 0:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "pip failed")
+        staging.rename(venv_dir)
+    return _python(venv_dir)
 
 
 class LegacyVetiver:

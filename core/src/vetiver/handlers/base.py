@@ -124,9 +124,15 @@ def create_handler(model: Any, prototype_data: Any = None) -> BaseHandler:
     """
     from .. import plugins
 
+    failed_before = len(plugins.failures())
     handler = plugins.handler_for_model(model, prototype_data)
     if handler is None:
-        raise InvalidModelError(_unhandled_message(model))
+        # A plugin that raised while asked may well be the one meant for this model: say so.
+        raised = "".join(
+            f"; plugin {f.entry_point!r} ({f.distribution}) failed while checking it: {f.error}"
+            for f in plugins.failures()[failed_before:]
+        )
+        raise InvalidModelError(_unhandled_message(model) + raised)
     return handler
 
 
@@ -157,9 +163,11 @@ def _unhandled_message(model: Any) -> str:
 def pinned_requirement(name: str) -> str:
     """``"name==<installed version>"``, or the bare name when the distribution is not installed."""
     try:
-        return f"{name}=={importlib.metadata.version(name)}"
+        version = importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
         return name
+    # A local label ("2.13.0+cpu") names a build no index serves; the public version does.
+    return f"{name}=={version.split('+', 1)[0]}"
 
 
 def _dist(requirement: str) -> str:

@@ -8,7 +8,7 @@ import threading
 import warnings
 from typing import Any, ClassVar
 
-from vetiver.handlers.base import BaseHandler, pinned_requirement
+from vetiver.handlers.base import BaseHandler
 
 DEVICE_ENV = "VETIVER_TORCH_DEVICE"
 """Environment variable choosing the device of served modules (``cpu`` when unset)."""
@@ -124,10 +124,6 @@ class TorchHandler(BaseHandler):
         """``"A torch Net model"`` (by class name: modules loaded from export archives have a
         generated class whose qualified name is unreadable)."""
         return f"A torch {type(self.model).__name__} model"
-
-    def required_pkgs(self) -> list[str]:
-        """``torch==<version>`` without a local label (``+cpu``), which PyPI does not know."""
-        return [pinned_requirement("torch").split("+", 1)[0]]
 
     # --- serving -------------------------------------------------------------------------------
 
