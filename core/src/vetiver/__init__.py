@@ -60,6 +60,13 @@ _SUBMODULES = {"mock", "data", "server", "helpers", "handlers", "plugins", "hook
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
 
+# Functions named like the module defining them ("vetiver.deploy", "vetiver.write_docker") are
+# bound now: importing such a module later would otherwise replace the package attribute with the
+# module. Both modules are light (they import plugins and frameworks inside their functions).
+from .deploy import deploy  # noqa: E402
+from .write_docker import write_docker  # noqa: E402
+
+
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)

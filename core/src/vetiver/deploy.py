@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import plugins
-from .boards import as_board
-
 
 def prepare(target: str, board: Any, name: str, path: str | Path, version: str | None = None, **options: Any) -> Path:
     """Write a deployable bundle for pin ``name`` into the folder ``path``, for ``target``.
@@ -23,6 +20,9 @@ def prepare(target: str, board: Any, name: str, path: str | Path, version: str |
     Returns:
         The folder written.
     """
+    from . import plugins
+    from .boards import as_board
+
     deploy_target = plugins.deploy_target(target)
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -31,4 +31,7 @@ def prepare(target: str, board: Any, name: str, path: str | Path, version: str |
 
 def deploy(target: str, board: Any, name: str, version: str | None = None, **options: Any) -> Any:
     """Deploy pin ``name`` to ``target`` and return what the target reports (a tag, a URL...)."""
+    from . import plugins
+    from .boards import as_board
+
     return plugins.deploy_target(target).deploy(as_board(board), name, version=version, **options)

@@ -9,7 +9,6 @@ reason. Containers use host networking only, on a free loopback port.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -188,5 +187,4 @@ def test_a_missing_pin_version_fails_fast_with_one_line(image: Image):
         image.tag, check=False,
     )  # fmt: skip
     assert result.returncode == 1
-    assert "vetiver: error:" in result.stderr and "20000101T000000Z-00000" in result.stderr
-    assert os.environ.get("DOCKER_HOST") != image.testbed.engine.env["DOCKER_HOST"]  # our own engine
+    assert result.stderr.startswith("vetiver: error:") and "20000101T000000Z-00000" in result.stderr

@@ -139,3 +139,10 @@ def test_fingerprint_follows_source_files_not_caches(tmp_path):
     assert fingerprint({"url": "https://example.invalid/x.tar.gz", "archive_info": {}}) is None
     vcs = {"url": "https://example.invalid/r.git", "vcs_info": {"vcs": "git", "commit_id": "abc"}}
     assert fingerprint(vcs) != fingerprint({**vcs, "vcs_info": {"vcs": "git", "commit_id": "abd"}})
+
+
+def test_local_version_labels_are_not_pinned(site):
+    _dist(site, "torchish", "2.13.0+cpu", [])
+    importlib.invalidate_caches()
+    found = resolve(["torchish==2.13.0"])  # what the pin records: no warning, the same release
+    assert "torchish==2.13.0" in render(found, header="h").splitlines()

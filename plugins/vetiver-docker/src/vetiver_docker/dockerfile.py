@@ -1,0 +1,203 @@
+"""The generated ``Dockerfile`` and ``.dockerignore``.
+
+One template serves both ways of running a model:
+
+* **pin** (``prepare_docker``, the ``docker`` deploy target): the image runs ``vetiver serve``,
+  configured by ``VETIVER_*`` variables, on a pin copied into the image or on a remote board;
+* **app** (``write_docker`` after ``write_app``, 0.2.6's way for custom code): the image serves the
+  ``api`` object of the user's app file.
+
+Either way the image is multi-stage (the build stage keeps pip's wheels, caches and any compiler
+out of the final image), runs as an unprivileged numeric user (so Kubernetes' ``runAsNonRoot`` can
+verify it), has a ``HEALTHCHECK`` on ``/ping`` that needs only Python, honours ``PORT``, and has
+an exec-form ``ENTRYPOINT`` that ignores a leading ``serve`` argument (SageMaker starts containers
+as ``docker run IMAGE serve``). No BuildKit-only syntax: the legacy builder builds it too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+
+from . import __version__
+
+#: The public Posit Package Manager PyPI mirror (0.2.6 pointed at a Posit demo server instead).
+RSPM_INDEX_URL = "https://packagemanager.posit.co/pypi/latest/simple"
+
+#: UID and GID of the user the server runs as.
+APP_UID = 10001
+
+#: Where the image keeps its files.
+WORKDIR = "/vetiver"
+VENV = "/opt/venv"
+
+_BARE_ENV_VALUE = re.compile(r"^[A-Za-z0-9_./:@+,=-]+$")
+
+_HEALTHCHECK = (
+    "import os, urllib.request; "
+    "urllib.request.urlopen('http://127.0.0.1:%s/ping' % os.environ.get('PORT', '8080'), timeout=4)"
+)
+
+
+def default_base_image() -> str:
+    """``python:<major.minor of this Python>-slim``: the Python that pinned the requirements."""
+    return f"python:{sys.version_info.major}.{sys.version_info.minor}-slim"
+
+
+@dataclass(frozen=True)
+class PinSource:
+    """The image serves a pin with ``vetiver serve``.
+
+    Attributes:
+        board: The board URL or folder inside the image (``VETIVER_BOARD``).
+        name: The pin name.
+        version: The pin version, or None for the newest at start.
+        bundled: The pin was copied into the build context's ``board/`` folder.
+        allow_pickle: The model is pickled and the deployer consented to reading it.
+        runtime: The serving runtime plugin (``VETIVER_RUNTIME``).
+    """
+
+    board: str
+    name: str
+    version: str | None
+    bundled: bool
+    allow_pickle: bool
+    runtime: str = "uvicorn"
+
+
+@dataclass(frozen=True)
+class AppSource:
+    """The image serves the ``api`` object of ``app_file`` (written by ``write_app``)."""
+
+    app_file: str = "app.py"
+
+    @property
+    def module(self) -> str:
+        return self.app_file.removesuffix(".py").replace("/", ".")
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    """Everything the Dockerfile depends on.
+
+    Attributes:
+        source: What the image serves.
+        base_image: The ``FROM`` image of both stages (Debian-based: it needs ``useradd``).
+        host: Address the server binds (``VETIVER_HOST``).
+        port: Port the server listens on (``PORT``), also ``EXPOSE``\\d.
+        workers: Server processes (``VETIVER_WORKERS``).
+        requirements_file: The requirements file in the build context.
+        wheels: The build context has a ``wheels/`` folder of locally built distributions.
+        rspm_env: Install from Posit Package Manager instead of PyPI.
+        title: One line saying what the image serves, for the header comment.
+    """
+
+    source: PinSource | AppSource
+    base_image: str
+    host: str = "0.0.0.0"
+    port: int = 8080
+    workers: int = 1
+    requirements_file: str = "vetiver_requirements.txt"
+    wheels: bool = False
+    rspm_env: bool = False
+    title: str = ""
+
+
+def _env_value(value: str) -> str:
+    if _BARE_ENV_VALUE.match(value):
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+    return f'"{escaped}"'
+
+
+def _env_block(values: dict[str, str]) -> str:
+    # PATH must expand the base image's $PATH; every other value is taken literally.
+    lines = [f"{key}={value if key == 'PATH' else _env_value(value)}" for key, value in values.items()]
+    return "ENV " + " \\\n    ".join(lines)
+
+
+def _entrypoint(spec: ImageSpec) -> list[str]:
+    if isinstance(spec.source, PinSource):
+        command = 'exec vetiver serve "$@"'
+    else:
+        command = (
+            f'exec uvicorn {spec.source.module}:api --host "$VETIVER_HOST" --port "$PORT" '
+            '--workers "$VETIVER_WORKERS" "$@"'
+        )
+    # A shell only to drop SageMaker's "serve" argument; exec hands PID 1 (and SIGTERM) to the server.
+    return ["/bin/sh", "-c", f'if [ "$1" = serve ]; then shift; fi; {command}', "vetiver"]
+
+
+def render_dockerfile(spec: ImageSpec) -> str:
+    """The Dockerfile text for ``spec``."""
+    source = spec.source
+    out = [
+        f"# Generated by vetiver-docker {__version__}{f': {spec.title}' if spec.title else ''}. Edit with care.",
+        "# Build: docker build -t IMAGE .    Run: docker run -p 8080:8080 IMAGE",
+        "# Builds with BuildKit and the legacy builder; `docker run IMAGE serve` (SageMaker) works too.",
+        "",
+        "# Build stage: install the pinned requirements into a virtual environment; pip's wheels,",
+        "# caches and any compilers stay in this stage.",
+        f"FROM {spec.base_image} AS build",
+    ]
+    if spec.rspm_env:
+        out.append(f"ENV PIP_INDEX_URL={RSPM_INDEX_URL}")
+    out += [
+        f"WORKDIR {WORKDIR}",
+        f"COPY {spec.requirements_file} {WORKDIR}/requirements.txt",
+    ]
+    if spec.wheels:
+        out.append(f"COPY wheels/ {WORKDIR}/wheels/")
+    out += [
+        f"RUN python -m venv {VENV} \\",
+        f" && {VENV}/bin/pip install --no-cache-dir --disable-pip-version-check -r {WORKDIR}/requirements.txt",
+        "",
+        "# Final stage: the environment and the model, served by an unprivileged user.",
+        f"FROM {spec.base_image}",
+        f"RUN groupadd --gid {APP_UID} vetiver \\",
+        f" && useradd --uid {APP_UID} --gid {APP_UID} --create-home --shell /usr/sbin/nologin vetiver",
+        f"COPY --from=build {VENV} {VENV}",
+    ]
+    env = {"PATH": f"{VENV}/bin:$PATH", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    if isinstance(source, PinSource):
+        if source.bundled:
+            out.append(f"COPY board/ {WORKDIR}/board/")
+        env["VETIVER_BOARD"] = source.board
+        env["VETIVER_PIN_NAME"] = source.name
+        if source.version:
+            env["VETIVER_PIN_VERSION"] = source.version
+        if source.allow_pickle:
+            env["PINS_ALLOW_PICKLE_READ"] = "1"
+        if source.runtime != "uvicorn":
+            env["VETIVER_RUNTIME"] = source.runtime
+    else:
+        out.append(f"COPY {source.app_file} {WORKDIR}/{source.app_file}")
+    env.update(VETIVER_HOST=spec.host, PORT=str(spec.port), VETIVER_WORKERS=str(spec.workers))
+    out += [
+        _env_block(env),
+        f"WORKDIR {WORKDIR}",
+        f"USER {APP_UID}:{APP_UID}",
+        f"EXPOSE {spec.port}",
+        "HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\",
+        f"  CMD {json.dumps(['python', '-c', _HEALTHCHECK])}",
+        f"ENTRYPOINT {json.dumps(_entrypoint(spec))}",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def render_dockerignore(spec: ImageSpec) -> str:
+    """A ``.dockerignore`` that sends the engine only what the Dockerfile copies, so a project's
+    other files (``.env`` credentials included) never reach the build."""
+    keep = [spec.requirements_file]
+    if spec.wheels:
+        keep.append("wheels")
+    if isinstance(spec.source, PinSource) and spec.source.bundled:
+        keep.append("board")
+    if isinstance(spec.source, AppSource):
+        keep.append(spec.source.app_file)
+    return "\n".join(
+        [f"# Generated by vetiver-docker {__version__}: send only what the Dockerfile copies.", "*"]
+        + [f"!{item}" for item in keep]
+    ) + "\n"
