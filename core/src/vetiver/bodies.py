@@ -85,7 +85,7 @@ class BodyReader:
         kind = media_type(content_type)
         if kind not in SUPPORTED:
             raise UnsupportedMediaType(kind)
-        if not body.strip():
+        if not body or body.isspace():
             raise body_error("a request body", "an empty body")
         if kind == JSON:
             return self._read_json(parse_json(body))
@@ -102,9 +102,7 @@ class BodyReader:
             return fast
         if isinstance(payload, dict):
             if "columns" not in payload and "data" not in payload:
-                raise body_error(
-                    'an array of row objects or {"columns": [...], "data": [[...]]}', "a single object"
-                )
+                raise body_error('an array of row objects or {"columns": [...], "data": [[...]]}', "a single object")
             frame = frame_from_columnar(payload)
         else:
             frame = frame_from_records(payload)
@@ -122,7 +120,7 @@ def _read_csv(body: bytes, schema: TableSchema | None) -> pd.DataFrame:
     options = csv.ConvertOptions(column_types={name: pa.string() for name in names}, strings_can_be_null=False)
     try:
         table = csv.read_csv(pa.BufferReader(body), convert_options=options)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as error:
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as error:
         raise body_error("CSV text with a header row and the same number of fields on every line",
                          f"malformed CSV ({_first_line(error)})") from None  # fmt: skip
     return table.to_pandas()
@@ -137,8 +135,10 @@ def _read_arrow(body: bytes, kind: str) -> pd.DataFrame:
         else:
             table = pa.ipc.open_file(pa.BufferReader(body)).read_all()
         return table.to_pandas()
-    except (pa.ArrowException, ValueError, TypeError) as error:
-        raise body_error(f"an Arrow IPC {kind.rsplit('.', 1)[-1]}", f"malformed Arrow data ({_first_line(error)})") from None
+    except (pa.ArrowException, OSError, ValueError, TypeError) as error:  # pyarrow's IPC reader raises OSError too
+        raise body_error(
+            f"an Arrow IPC {kind.rsplit('.', 1)[-1]}", f"malformed Arrow data ({_first_line(error)})"
+        ) from None
 
 
 def _first_line(error: BaseException) -> str:
