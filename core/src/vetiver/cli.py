@@ -218,4 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run as `python -m vetiver.cli`: call the imported module's main, whose EXTRA_COMMANDS the
+    # serve/demo modules fill (they register into `vetiver.cli`, not into `__main__`).
+    from vetiver.cli import main as package_main
+
+    sys.exit(package_main())

@@ -180,8 +180,7 @@ class VetiverAPI:
         handler = self.model.handler
         if isinstance(endpoint_fx, str):
             prediction_type = endpoint_fx
-            if prediction_type not in handler.prediction_types or not hasattr(self.model.model, prediction_type):
-                raise ValueError(f"Prediction type {prediction_type} not available")
+            handler.check_prediction_type(prediction_type)  # says which types the model offers
             name = endpoint_name or prediction_type
             check = self.check_prototype
 

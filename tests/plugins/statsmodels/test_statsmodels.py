@@ -75,9 +75,6 @@ def test_get_prediction_is_served_as_an_endpoint(formula_ols, frame):
     assert [r["mean"] for r in response.json()["get_prediction"]] == formula_ols.predict(frame.head(2)).tolist()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="core bug: VetiverAPI.vetiver_post(<type>) requires a model attribute named like the type"
-)
 def test_predict_linear_is_served_as_an_endpoint(array_logit, frame):
     api = VetiverAPI(VetiverModel(array_logit, "logit", prototype_data=frame[["x1", "x2"]].head(3)))
     api.vetiver_post("predict_linear")

@@ -73,9 +73,6 @@ def test_categorical_features_are_served(frame):
     assert bad.status_code == 422 and "kind" in bad.text
 
 
-@pytest.mark.xfail(
-    strict=True, reason="core bug: VetiverAPI.vetiver_post(<type>) requires a model attribute named like the type"
-)
 def test_prediction_types_are_served_as_endpoints(booster, frame):
     api = VetiverAPI(VetiverModel(booster, "xgb", prototype_data=frame.head(2)))
     api.vetiver_post("predict_margin")
