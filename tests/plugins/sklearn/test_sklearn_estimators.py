@@ -87,3 +87,29 @@ def test_mock_model_and_data():
     model = vetiver.get_mock_model().fit(X, y)
     assert vetiver.VetiverModel(model, "dummy").description == "A scikit-learn DummyRegressor model"
     assert vetiver.data.sacramento.shape[1] == 5 and len(vetiver.data.chicago) == 698
+
+
+def test_plain_numeric_estimators_get_arrays_after_a_probe(recwarn):
+    X, y = vetiver.get_mock_data(seed=1)
+    lr = LinearRegression().fit(X, y)
+    model = vetiver.VetiverModel(lr, "lr", prototype_data=X)
+    for rows in (X.head(1), X.head(50), X.head(1)):
+        assert model.handler_predict(rows) == lr.predict(rows).tolist()
+    assert model.handler._array_input is True
+    assert not [w for w in recwarn if "valid feature names" in str(w.message)]
+    # reordered columns are not the fitted names: back to a DataFrame, and sklearn's own check
+    with pytest.raises(ValueError, match="feature names"):
+        model.handler_predict(X[["D", "C", "B"]].head(1))
+
+
+def test_estimators_routing_columns_by_name_keep_dataframes():
+    X = _frame()
+    y = 3 * X["size"]
+    pipeline = make_pipeline(
+        ColumnTransformer([("num", StandardScaler(), ["size", "rooms"])]), LinearRegression()
+    ).fit(X[["size", "rooms"]], y)
+    model = vetiver.VetiverModel(pipeline, "p", prototype_data=X[["size", "rooms"]])
+    rows = X[["size", "rooms"]].head(3)
+    assert model.handler_predict(rows) == pytest.approx(pipeline.predict(rows).tolist())
+    assert model.handler._array_input is False
+    assert model.handler_predict(rows) == pytest.approx(pipeline.predict(rows).tolist())

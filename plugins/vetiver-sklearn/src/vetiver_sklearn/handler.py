@@ -49,9 +49,51 @@ class SKLearnHandler(BaseHandler):
         (or, without a prototype, rows as lists or dicts)."""
         prediction_type = kw.get("prediction_type", "predict")
         self.check_prediction_type(prediction_type)
+        method = getattr(self.model, prediction_type)
         data = _as_model_input(input_data)
-        result = getattr(self.model, prediction_type)(data)
+        if self._array_input_ok(data, method):
+            data = data.to_numpy()
+        result = method(data)
         return result.tolist() if hasattr(result, "tolist") else result
+
+    # sklearn spends ~0.4 ms per call checking a DataFrame's feature names and dtypes (pandas 3),
+    # several times a small model's own cost. Once the frame's columns are exactly the names the
+    # estimator was fitted with, all plain numbers, and a probe shows the array gives the same
+    # answer, later calls pass the array. Estimators that route columns by name (a
+    # ColumnTransformer) fail or differ in the probe and keep getting DataFrames.
+    _array_input: bool | None = None
+
+    def _array_input_ok(self, data: Any, method: Any) -> bool:
+        import numpy as np
+        import pandas as pd
+
+        if not isinstance(data, pd.DataFrame):
+            return False
+        if self._array_input is not None:
+            return self._array_input and list(data.columns) == self._fitted_names
+        names = getattr(self.model, "feature_names_in_", None)
+        plain_numbers = all(isinstance(t, np.dtype) and t.kind in "biuf" for t in data.dtypes)
+        if names is None or list(names) != list(data.columns) or not plain_numbers:
+            return False  # decide on a frame that could qualify
+        self._fitted_names = list(names)
+        expected = method(data)
+        _quiet_feature_name_warning()
+        try:
+            self._array_input = bool(np.array_equal(np.asarray(method(data.to_numpy())), np.asarray(expected)))
+        except Exception:  # noqa: BLE001 - any failure means: keep passing DataFrames
+            self._array_input = False
+        return self._array_input
+
+
+def _quiet_feature_name_warning() -> None:
+    """sklearn warns when an estimator fitted on a DataFrame gets an array; the handler has just
+    checked the columns itself. A filter (set once) rather than catch_warnings per call, which is
+    not thread-safe and costs more than the call it guards."""
+    import warnings
+
+    warnings.filterwarnings(
+        "ignore", message="X does not have valid feature names", category=UserWarning, module="sklearn"
+    )
 
 
 # Top-level modules of sklearn-API libraries and the distributions that provide them.
