@@ -79,25 +79,27 @@ class BodyReader:
         self.extra = extra
         self._fast = FrameDecoder(schema, extra=extra) if schema is not None else None
 
-    def read(self, body: bytes, content_type: str | None) -> Any:
+    def read(self, body: bytes, content_type: str | None, *, as_array: bool = False) -> Any:
         """The request data: a validated DataFrame, or, without a schema, the parsed JSON (as
-        vetiver 0.2.6 passed it on) or an unvalidated DataFrame for CSV and Arrow."""
+        vetiver 0.2.6 passed it on) or an unvalidated DataFrame for CSV and Arrow. ``as_array``
+        allows a validated 2-D array in schema column order instead of a frame (JSON bodies of a
+        one-dtype schema), for handlers that accept arrays."""
         kind = media_type(content_type)
         if kind not in SUPPORTED:
             raise UnsupportedMediaType(kind)
         if not body or body.isspace():
             raise body_error("a request body", "an empty body")
         if kind == JSON:
-            return self._read_json(parse_json(body))
+            return self._read_json(parse_json(body), as_array)
         frame = _read_csv(body, self.schema) if kind == CSV else _read_arrow(body, kind)
         if self.schema is None:
             return frame
         return validate_frame(self.schema, frame, extra=self.extra, from_text=kind == CSV)
 
-    def _read_json(self, payload: Any) -> Any:
+    def _read_json(self, payload: Any, as_array: bool = False) -> Any:
         if self.schema is None:
             return payload
-        fast = self._fast.decode(payload) if self._fast is not None else None
+        fast = self._fast.decode(payload, as_array=as_array) if self._fast is not None else None
         if fast is not None:
             return fast
         if isinstance(payload, dict):

@@ -88,8 +88,10 @@ class FrameDecoder:
         """Whether the schema allows the fast path at all."""
         return self._plans is not None
 
-    def decode(self, payload: Any) -> pd.DataFrame | None:
-        """The validated frame, or None to fall back to ``validate_frame``."""
+    def decode(self, payload: Any, *, as_array: bool = False) -> pd.DataFrame | np.ndarray | None:
+        """The validated frame, or None to fall back to ``validate_frame``. With ``as_array``, a
+        schema of one numeric dtype gives the 2-D array itself (columns in schema order), sparing
+        the DataFrame for a handler that predicts on arrays."""
         if self._plans is None:
             return None
         if isinstance(payload, list):
@@ -101,7 +103,7 @@ class FrameDecoder:
         if rows is None:
             return None
         if self._block_dtype is not None:
-            return self._block_frame(rows)
+            return self._block_frame(rows, as_array)
         return self._column_frame(rows)
 
     def _rows_from_records(self, records: list) -> list[tuple] | None:
@@ -135,7 +137,7 @@ class FrameDecoder:
             return [(row[positions[0]],) for row in data]
         return list(map(itemgetter(*positions), data))
 
-    def _block_frame(self, rows: list) -> pd.DataFrame | None:
+    def _block_frame(self, rows: list, as_array: bool = False) -> pd.DataFrame | np.ndarray | None:
         if not set(map(type, chain.from_iterable(rows))) <= self._block_allowed:
             return None
         width = len(self._names)
@@ -143,7 +145,8 @@ class FrameDecoder:
             flat = np.fromiter(chain.from_iterable(rows), dtype=self._block_dtype, count=len(rows) * width)
         except (OverflowError, ValueError):  # out of the dtype's range
             return None
-        return pd.DataFrame(flat.reshape(len(rows), width), columns=self._index, copy=False)
+        block = flat.reshape(len(rows), width)
+        return block if as_array else pd.DataFrame(block, columns=self._index, copy=False)
 
     def _column_frame(self, rows: list) -> pd.DataFrame | None:
         arrays = {}

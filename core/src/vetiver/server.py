@@ -203,7 +203,11 @@ class VetiverAPI:
             else:
                 description = inspect.cleandoc(endpoint_fx.__doc__ or "") or f"Return {name} of the model."
         path = "/" + name.strip("/")
-        endpoint = _PostEndpoint(self, name, call)
+        array_ok = None
+        if self.schema is not None and (isinstance(endpoint_fx, str) or list_result):
+            names = self.schema.names
+            array_ok = lambda: handler.accepts_array(names)  # noqa: E731 - a one-line predicate
+        endpoint = _PostEndpoint(self, name, call, array_ok)
         routes = self.app.router.routes
         routes[:] = [r for r in routes if not (isinstance(r, Route) and r.path == path)]
         routes.append(Route(path, endpoint, methods=["POST"]))
@@ -270,10 +274,14 @@ def _json_bytes(body: bytes) -> Callable[[Request], Any]:
 class _PostEndpoint:
     """A prediction endpoint as a bare ASGI app: read, decode and validate, predict, encode."""
 
-    def __init__(self, api: VetiverAPI, name: str, call: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, api: VetiverAPI, name: str, call: Callable[[Any], Any], array_ok: Callable[[], bool] | None = None
+    ) -> None:
         self.api = api
         self.name = name
         self.call = call
+        # For endpoints answered by the model's handler: may it receive a validated 2-D array?
+        self.array_ok = array_ok
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         content_type = accept = content_length = None
@@ -313,7 +321,7 @@ class _PostEndpoint:
         await send({"type": "http.response.body", "body": payload})
 
     def _respond(self, body: bytes, content_type: str | None, accept: str | None) -> tuple[bytes, bytes]:
-        data = self.api._reader.read(body, content_type)
+        data = self.api._reader.read(body, content_type, as_array=self.array_ok is not None and self.array_ok())
         result = self.call(data)
         if encoding.wants_arrow(accept):
             return encoding.arrow_bytes(result, self.name), _ARROW

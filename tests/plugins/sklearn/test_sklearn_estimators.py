@@ -113,3 +113,34 @@ def test_estimators_routing_columns_by_name_keep_dataframes():
     assert model.handler_predict(rows) == pytest.approx(pipeline.predict(rows).tolist())
     assert model.handler._array_input is False
     assert model.handler_predict(rows) == pytest.approx(pipeline.predict(rows).tolist())
+
+
+def test_server_hands_arrays_to_the_handler_once_it_accepts_them():
+    from starlette.testclient import TestClient
+
+    seen: list[str] = []
+
+    class SpyRegression(LinearRegression):
+        def predict(self, X):
+            seen.append(type(X).__name__)
+            return super().predict(X)
+
+    X, y = vetiver.get_mock_data(seed=1)
+    lr = SpyRegression().fit(X, y)
+    expected = LinearRegression().fit(X, y).predict(X.head(3)).tolist()
+    api = vetiver.VetiverAPI(vetiver.VetiverModel(lr, "lr", prototype_data=X))
+    custom_seen: list[str] = []
+
+    def total(data):
+        custom_seen.append(type(data).__name__)
+        return data.sum(axis=1).tolist()
+
+    api.vetiver_post(total)
+    client = TestClient(api.app)
+    rows = X.head(3).to_dict("records")
+    assert client.post("/predict", json=rows).json() == {"predict": expected}
+    assert seen == ["DataFrame", "ndarray", "ndarray"]  # the probe (frame, array), then the answer
+    assert client.post("/predict", json=rows).json() == {"predict": expected}
+    assert seen[3:] == ["ndarray"]  # no frame built for later requests
+    assert client.post("/total", json=rows).json() == {"total": X.head(3).sum(axis=1).tolist()}
+    assert custom_seen == ["DataFrame"]  # custom endpoints always get frames

@@ -103,6 +103,12 @@ class BaseHandler:
         result = method(input_data)
         return result.tolist() if hasattr(result, "tolist") else result
 
+    def accepts_array(self, columns: Sequence[str]) -> bool:
+        """Whether :meth:`handler_predict` may receive a validated 2-D numpy array whose columns
+        are ``columns`` (the prototype's, in order) instead of a DataFrame. The server then skips
+        building the frame. Default: no."""
+        return False
+
     def check_prediction_type(self, prediction_type: str) -> None:
         """Raise ``ValueError`` naming the valid choices if ``prediction_type`` is not one."""
         if prediction_type not in self.prediction_types:

@@ -63,6 +63,10 @@ class SKLearnHandler(BaseHandler):
     # ColumnTransformer) fail or differ in the probe and keep getting DataFrames.
     _array_input: bool | None = None
 
+    def accepts_array(self, columns: Any) -> bool:
+        """Arrays are fine once the probe passed for exactly these (fitted) columns."""
+        return self._array_input is True and list(columns) == self._fitted_names
+
     def _array_input_ok(self, data: Any, method: Any) -> bool:
         import numpy as np
         import pandas as pd
