@@ -159,15 +159,15 @@ class HandlerConformance:
 
     @pytest.fixture
     def model(self) -> Any:
-        raise NotImplementedError("define a `model` fixture returning a fitted model")
+        pytest.fail("HandlerConformance subclasses must define a `model` fixture returning a fitted model", pytrace=False)
 
     @pytest.fixture
     def prototype_data(self) -> Any:
-        raise NotImplementedError("define a `prototype_data` fixture")
+        pytest.fail("HandlerConformance subclasses must define a `prototype_data` fixture", pytrace=False)
 
     @pytest.fixture
     def sample_data(self) -> Any:
-        raise NotImplementedError("define a `sample_data` fixture: a DataFrame of >= 2 rows")
+        pytest.fail("HandlerConformance subclasses must define a `sample_data` fixture: a DataFrame of >= 2 rows", pytrace=False)
 
     @pytest.fixture
     def expected(self) -> Any:
