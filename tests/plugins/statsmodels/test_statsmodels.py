@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import subprocess
-import sys
 
 import joblib
 import numpy as np
@@ -134,18 +132,17 @@ def test_results_that_cannot_drop_data_are_saved_whole(tmp_path, monkeypatch, fo
 
 
 def _refuse(self):
+    """Stands in for results classes whose remove_data statsmodels does not implement."""
     raise NotImplementedError
 
 
-def test_discovery_does_not_import_statsmodels_and_core_alias_resolves():
-    code = (
-        "import sys, vetiver; from vetiver import plugins; plugins.plugins(); "
-        "assert 'statsmodels' not in sys.modules; "
-        "from vetiver.handlers.statsmodels import StatsmodelsHandler; print(StatsmodelsHandler.__module__)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "vetiver_statsmodels.handler"
+def test_0_2_6_import_path_resolves_to_the_plugin_class():
+    """``vetiver.handlers.statsmodels`` (0.2.6's path) is a lazy alias; not importing statsmodels during discovery
+    is checked by the conformance suite."""
+    from vetiver.handlers.statsmodels import StatsmodelsHandler as alias
+    from vetiver_statsmodels.handler import StatsmodelsHandler
+
+    assert alias is StatsmodelsHandler
 
 
 LEGACY_OLS = """

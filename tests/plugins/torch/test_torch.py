@@ -221,15 +221,13 @@ def test_required_pkgs_drop_the_local_version_label(mlp, features):
     assert requirement == f"torch=={torch.__version__.split('+')[0]}"
 
 
-def test_discovery_does_not_import_torch_and_core_alias_resolves():
-    code = (
-        "import sys, vetiver; from vetiver import plugins; plugins.plugins(); "
-        "assert 'torch' not in sys.modules; "
-        "from vetiver.handlers.torch import TorchHandler; print(TorchHandler.__module__)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "vetiver_torch.handler"
+def test_0_2_6_import_path_resolves_to_the_plugin_class():
+    """``vetiver.handlers.torch`` (0.2.6's path) is a lazy alias; not importing torch during discovery
+    is checked by the conformance suite."""
+    from vetiver.handlers.torch import TorchHandler as alias
+    from vetiver_torch.handler import TorchHandler
+
+    assert alias is TorchHandler
 
 
 # --- vetiver 0.2.6 pins ---------------------------------------------------------------------------
