@@ -1,0 +1,211 @@
+"""``prepare`` a Connect bundle serving a pin, ``deploy`` it, and 0.2.6's ``deploy_connect``.
+
+The bundle, built with vetiver's deploy toolkit (:mod:`vetiver.bundle`): ``app.py``; a
+``requirements.txt`` pinned to the installed versions of what the app needs (never a freeze of
+the whole environment), with wheels of distributions no index has; for folder boards the pin
+version itself in ``board/`` (a folder here is not visible on Connect), while pins on Connect
+(``pins.board_connect``) are read by the app when it starts, with the ``CONNECT_SERVER`` and
+``CONNECT_API_KEY`` Connect gives it; extra files; ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .flow import Deployment, LogCallback, content_name, deploy_bundle
+from .manifest import MANIFEST, REQUIREMENTS, archive, write_manifest
+from .settings import ContentSettings
+
+BOARD_DIR = "board"
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str]:
+    """A list option given from Python (a list) or the CLI (``--packages a,b``)."""
+    if value is None:
+        return []
+    if isinstance(value, (str, Path)):
+        return [item.strip() for item in str(value).split(",") if item.strip()]
+    return [str(item) for item in value]
+
+
+def _clear(folder: Path, overwrite: bool) -> None:
+    existing = [p for p in folder.iterdir()] if folder.exists() else []
+    if existing and not overwrite:
+        raise FileExistsError(f"{folder} is not empty; pass overwrite=True (--overwrite) to replace its contents")
+    for path in existing:
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def prepare(
+    board: Any,
+    name: str,
+    path: str | Path,
+    version: str | None = None,
+    *,
+    extra_files: str | Iterable[str] | None = None,
+    python: str | None = None,
+    image: str | None = None,
+    allow_pickle: bool | None = None,
+    packages: str | Iterable[str] | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write a Connect bundle serving pin ``name`` into the folder ``path`` (nothing is sent).
+
+    Args:
+        board: A pins board or a board URL.
+        name: The pin name (``user/name`` on a Connect board).
+        path: The folder to write into (created if missing; must be empty unless ``overwrite``).
+        version: The pin version; the newest when None.
+        extra_files: Files the app needs, copied next to ``app.py`` by base name. A
+            ``requirements.txt`` among them replaces the generated one.
+        python: The Python version the app needs (``"3.11"``), or an interpreter to ask;
+            this interpreter's by default.
+        image: The execution image, for Connect servers that run content off-host.
+        allow_pickle: Consent to unpickling the model in the app; the board's by default.
+        packages: Extra distributions the app needs (custom code's), pinned like the rest.
+        overwrite: Replace what the folder holds.
+
+    Returns:
+        The folder written.
+    """
+    import pins
+
+    from vetiver.bundle.app import app_source, write_text_file
+    from vetiver.bundle.lockfile import write_requirements
+    from vetiver.bundle.pin import copy_pin, plan
+    from vetiver.storage.boards import as_board
+
+    board = as_board(board)
+    served = plan(board, name, version, allow_pickle=allow_pickle, packages=_as_list(packages))
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    _clear(folder, overwrite)
+
+    consent = ", allow_pickle_read=True" if served.uses_pickle else ""
+    if served.bundled:
+        copy_pin(board, name, served.version, folder / BOARD_DIR)
+        board_code = f"pins.board_folder(str(Path(__file__).resolve().parent / {BOARD_DIR!r}){consent})"
+    else:
+        board_code = f"pins.{pins.board_deparse(board)}"
+        if served.uses_pickle and "allow_pickle_read" not in board_code:
+            board_code = board_code[:-1] + f"{consent})"
+    write_text_file(folder / "app.py", app_source(board_code, name, served.serve_version), overwrite=True)
+
+    extras = [Path(f) for f in _as_list(extra_files)]
+    for extra in extras:
+        if not extra.is_file():
+            raise FileNotFoundError(f"extra file {extra} does not exist")
+        shutil.copy2(extra, folder / extra.name)
+    if not (folder / REQUIREMENTS).exists():
+        write_requirements(served.roots, folder / REQUIREMENTS, f"serves pin {name!r} version {served.version}")
+    write_manifest(folder, python=python, image=image)
+    return folder
+
+
+def deploy(
+    board: Any,
+    name: str,
+    version: str | None = None,
+    *,
+    server: Any = None,
+    api_key: str | None = None,
+    title: str | None = None,
+    app_id: str | None = None,
+    new: bool = False,
+    content_name: str | None = None,
+    environment: Mapping[str, str | None] | None = None,
+    log_callback: LogCallback | None = None,
+    path: str | Path | None = None,
+    **options: Any,
+) -> Deployment:
+    """Deploy pin ``name`` to Posit Connect: a draft, checked at ``/ping``, then activated.
+
+    Args:
+        board: A pins board or a board URL.
+        name: The pin name.
+        version: The pin version; the newest when None.
+        server: A :class:`~vetiver_connect.server.ConnectServer`, an rsconnect-python server
+            object or a URL; ``CONNECT_SERVER`` when None.
+        api_key: The API key when ``server`` is a URL; ``CONNECT_API_KEY`` when None.
+        title: The content title; ``<pin name>_vetiver`` for new content.
+        app_id: The GUID of the content to deploy to.
+        new: Create new content even if this user has content of that name.
+        content_name: The content name; from the pin name by default.
+        environment: Environment variables of the app (values never logged).
+        log_callback: Receives each line of progress (the task log); stderr otherwise.
+        path: Keep the bundle in this folder (a temporary one, removed, by default).
+        **options: Content settings (``access_type``, ``min_processes``, ``max_processes``,
+            ``connection_timeout``, ``read_timeout``, ``init_timeout``, ``idle_timeout``,
+            ``description``) and :func:`prepare`'s options (``extra_files``, ``python``,
+            ``image``, ``allow_pickle``, ``packages``).
+
+    Returns:
+        The content GUID, dashboard URL and API URL.
+    """
+    from .server import as_server
+
+    connect = as_server(server, api_key)  # a missing server or key fails before any work
+    settings = ContentSettings.from_options(options)
+    unknown = set(options) - {"extra_files", "python", "image", "allow_pickle", "packages", "overwrite"}
+    if unknown:
+        raise TypeError(f"unknown connect target options: {', '.join(sorted(unknown))}")
+    short = name.split("/")[-1]
+    folder = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix=f"vetiver-connect-{short}-"))
+    try:
+        prepare(board, name, folder, version, **{"overwrite": path is None, **options})
+        return deploy_bundle(
+            connect, archive(folder), name=content_name or content_name_for(name),
+            title=title or (None if app_id else f"{short}_vetiver"), app_id=app_id, new=bool(new),
+            environment=environment, settings=settings, log_callback=log_callback,
+        )
+    finally:
+        if path is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def content_name_for(pin_name: str) -> str:
+    """The content name of a pin's API: ``<pin>_vetiver`` (a pin on Connect is itself content
+    called ``<pin>``, so the API must not take that name)."""
+    return content_name(f"{pin_name.split('/')[-1]}_vetiver")
+
+
+def deploy_connect(
+    connect_server: Any,
+    board: Any,
+    pin_name: str,
+    version: str | None = None,
+    extra_files: list[str] | None = None,
+    new: bool = False,
+    app_id: str | None = None,
+    title: str | None = None,
+    python: str | None = None,
+    force_generate: bool = False,
+    log_callback: Callable[[str], None] | None = None,
+    image: str | None = None,
+    **options: Any,
+) -> Deployment:
+    """Deploy pin ``pin_name`` to Posit Connect (vetiver 0.2.6's signature).
+
+    ``connect_server`` is an ``rsconnect.api.RSConnectServer`` or a
+    :class:`vetiver.ConnectServer`. Unlike 0.2.6 the bundle is checked as a draft before it
+    replaces the one serving, its ``requirements.txt`` is always generated and pinned (so
+    ``force_generate`` has nothing to do), and the call returns where the API is. ``options``
+    are :func:`deploy`'s (content settings, ``environment``, ``content_name``...).
+    """
+    if force_generate:
+        warnings.warn(
+            "force_generate has no effect: vetiver-connect always writes a requirements.txt pinned to what the "
+            "app needs (0.2.6 froze the whole environment)", FutureWarning, stacklevel=2,
+        )
+    return deploy(
+        board, pin_name, version, server=connect_server, title=title, app_id=app_id, new=new,
+        log_callback=log_callback, extra_files=extra_files, python=python, image=image, **options,
+    )
+
+
+__all__ = ["MANIFEST", "deploy", "deploy_connect", "prepare"]
