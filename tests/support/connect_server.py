@@ -871,7 +871,7 @@ def _bundle_file(bundle: Bundle, name: str) -> Response:
 # --- running it ---------------------------------------------------------------------------------
 
 
-class ConnectServer:
+class ConnectTestServer:
     """A running test server: ``url``, ``state``, and a user's key via :meth:`key`."""
 
     def __init__(self, state: ConnectState, server: Any, thread: threading.Thread) -> None:
@@ -893,7 +893,7 @@ class ConnectServer:
 
 
 @contextlib.contextmanager
-def connect_server(root: Path, wheelhouse: Path | None = None, version: str = DRAFT_VERSION) -> Iterator[ConnectServer]:
+def connect_server(root: Path, wheelhouse: Path | None = None, version: str = DRAFT_VERSION) -> Iterator[ConnectTestServer]:
     """Start a test server on a free 127.0.0.1 port, keeping state under ``root``; stop it (and
     every app it started) on exit."""
     import uvicorn
@@ -911,7 +911,7 @@ def connect_server(root: Path, wheelhouse: Path | None = None, version: str = DR
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the Connect test server did not start")
         time.sleep(0.05)
-    running = ConnectServer(state, server, thread)
+    running = ConnectTestServer(state, server, thread)
     try:
         yield running
     finally:

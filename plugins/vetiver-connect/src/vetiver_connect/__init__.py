@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from vetiver.hookspecs import DeployTarget, hookimpl
 
@@ -66,9 +66,3 @@ def deploy_targets() -> list[DeployTarget]:
         )
     ]
 
-
-if TYPE_CHECKING:
-    from .deploy import deploy_connect
-    from .flow import Deployment, deploy_bundle, rollback
-    from .server import ConnectServer
-    from .settings import ContentSettings
