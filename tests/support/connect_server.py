@@ -902,7 +902,7 @@ def connect_server(root: Path, wheelhouse: Path | None = None, version: str = DR
     port = free_port()
     state.url = f"http://127.0.0.1:{port}"
     config = uvicorn.Config(build_app(state), host="127.0.0.1", port=port, log_level="warning",
-                            access_log=False, lifespan="off")
+                            access_log=False, lifespan="off", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
