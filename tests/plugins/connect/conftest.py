@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import io
 import os
 import subprocess
 import sys
+import tarfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,6 +67,19 @@ class Wheelhouse:
         lines = [line.split("#")[0].strip() for line in requirements_file.read_text().splitlines()]
         pinned = [line for line in lines if line and not line.startswith("-") and "==" in line and " @ " not in line]
         self.add(pinned, deps=False)
+
+
+def bundle_names(archive: bytes) -> list[str]:
+    """The member names of a ``.tar.gz`` bundle."""
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        return tar.getnames()
+
+
+def bundle_member(archive: bytes, name: str) -> bytes:
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        member = tar.extractfile(name)
+        assert member is not None
+        return member.read()
 
 
 def free_port_url() -> str:

@@ -10,6 +10,9 @@ import uuid
 
 import httpx
 import pytest
+
+from tests.plugins.connect.conftest import free_port_url, tiny_bundle
+from vetiver.errors import VetiverError
 from vetiver_connect import ConnectServer, ContentSettings, deploy_bundle, rollback
 from vetiver_connect.errors import (
     BuildFailedError,
@@ -25,10 +28,6 @@ from vetiver_connect.errors import (
     NameTakenError,
 )
 from vetiver_connect.manifest import write_manifest
-
-from vetiver.errors import VetiverError
-
-from tests.plugins.connect.conftest import free_port_url, tiny_bundle
 
 
 def unique(prefix: str = "api") -> str:

@@ -23,7 +23,7 @@ import httpx
 import pandas as pd
 import pytest
 
-from tests.plugins.connect.conftest import TINY_APP, pinned, tiny_bundle
+from tests.plugins.connect.conftest import TINY_APP, bundle_member, bundle_names, pinned, tiny_bundle
 
 
 def write_app_dir(folder: Path, release: str) -> Path:
@@ -96,7 +96,7 @@ def test_rsconnect_programmatic_path_of_vetiver_0_2_6(connect, tmp_path):
     item = next(i for i in connect.state.content.values() if i["title"] == "Programmatic")
     assert item["app_mode"] == "python-fastapi" and item["bundle_id"]
     bundle = connect.state.bundles[item["guid"]][item["bundle_id"]]
-    names = tarfile.open(fileobj=io.BytesIO(bundle.archive)).getnames()
+    names = bundle_names(bundle.archive)
     assert sorted(names) == ["app.py", "manifest.json", "requirements.txt"]
 
 
@@ -125,8 +125,7 @@ def test_pins_board_connect_writes_and_reads(connect):
     assert board.pin_read(name, version=versions[0]).x.tolist() == [1, 2, 3]
     assert name in board.pin_list()
     bundle = connect.state.bundles[next(g for g, i in connect.state.content.items() if i["name"] == name[6:])]
-    manifest = json.loads(tarfile.open(fileobj=io.BytesIO(list(bundle.values())[0].archive)).extractfile(
-        "manifest.json").read())
+    manifest = json.loads(bundle_member(next(iter(bundle.values())).archive, "manifest.json"))
     assert isinstance(manifest["files"], list)  # pins' static bundle: a list, directories included
 
 

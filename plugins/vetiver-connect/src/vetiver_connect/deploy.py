@@ -147,9 +147,11 @@ def deploy(
     Returns:
         The content GUID, dashboard URL and API URL.
     """
+    from .flow import check_server
     from .server import as_server
 
-    connect = as_server(server, api_key)  # a missing server or key fails before any work
+    connect = as_server(server, api_key)
+    check_server(connect)  # an unreachable server or a refused key fails before any work
     settings = ContentSettings.from_options(options)
     unknown = set(options) - {"extra_files", "python", "image", "allow_pickle", "packages", "overwrite"}
     if unknown:

@@ -164,6 +164,14 @@ def release(
     return Deployment(guid, dashboard, content_url, bundle_id, serving)
 
 
+def check_server(server: ConnectServer | Any) -> dict[str, Any]:
+    """Fail fast, before a bundle is built, if the server is unreachable or refuses the key;
+    returns the key's user."""
+    with ConnectClient(as_server(server)) as client:
+        client.server_version()
+        return client.current_user()
+
+
 def deploy_bundle(
     server: ConnectServer | Any,
     archive: bytes,
