@@ -40,6 +40,7 @@ def rsconnect_cli() -> str:
     return executable
 
 
+@pytest.mark.slow  # rsconnect's CLI takes several seconds per call
 @pytest.mark.parametrize("server_fixture", ["connect", "legacy_connect"])
 def test_rsconnect_cli_deploys_an_api(server_fixture, request, tmp_path):
     server = request.getfixturevalue(server_fixture)
@@ -61,6 +62,7 @@ def test_rsconnect_cli_deploys_an_api(server_fixture, request, tmp_path):
     assert answer.json()["release"] == "rsconnect"
 
 
+@pytest.mark.slow
 def test_rsconnect_cli_reports_a_wrong_key(connect, tmp_path):
     app = write_app_dir(tmp_path / "app", "x")
     result = subprocess.run(
@@ -72,6 +74,7 @@ def test_rsconnect_cli_reports_a_wrong_key(connect, tmp_path):
     assert "API key is not valid" in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_rsconnect_cli_sees_a_crashing_draft_fail_verification(connect, tmp_path):
     app = write_app_dir(tmp_path / "app", "x")
     (app / "app.py").write_text("import does_not_exist\n")
@@ -197,6 +200,7 @@ def test_bundles_are_validated(connect, archive, message):
 
 
 def test_multipart_upload_with_metadata(connect, tmp_path):
+    pytest.importorskip("multipart", reason="the test server parses multipart uploads with python-multipart")
     guid = new_content(connect)
     archive = tiny_bundle(tmp_path / "b", "multipart")
     response = api(connect, "POST", f"v1/content/{guid}/bundles",
