@@ -62,11 +62,14 @@ class Wheelhouse:
         self._added.add(key)
 
     def add_file(self, requirements_file: Path) -> None:
-        """Download what a generated (fully pinned) requirements file names, skipping options
-        and the bundle's own wheels."""
+        """Download what a generated (fully pinned) requirements file names, except options and
+        the distributions whose wheels the bundle carries in ``wheels/``."""
+        from packaging.utils import canonicalize_name, parse_wheel_filename
+
+        carried = {parse_wheel_filename(w.name)[0] for w in (requirements_file.parent / "wheels").glob("*.whl")}
         lines = [line.split("#")[0].strip() for line in requirements_file.read_text().splitlines()]
-        pinned = [line for line in lines if line and not line.startswith("-") and "==" in line and " @ " not in line]
-        self.add(pinned, deps=False)
+        pins = [line for line in lines if line and not line.startswith("-") and "==" in line]
+        self.add([p for p in pins if canonicalize_name(p.split("==")[0].split("[")[0]) not in carried], deps=False)
 
 
 def bundle_names(archive: bytes) -> list[str]:

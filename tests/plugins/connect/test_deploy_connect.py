@@ -75,11 +75,17 @@ def test_round_trip_pin_on_connect_deploy_predict(connect, connect_board, app_en
     item = connect.state.content[deployment.guid]
     assert item["title"] == f"{name.split('/')[1]}_vetiver" and item["app_mode"] == "python-fastapi"
 
-    # Update: a new version of the pin, deployed again, replaces the model in the same content.
+    # Update: a new version of the pin, deployed again, replaces the model in the same content;
+    # this time with rsconnect-python's server object and the board given as a URL.
+    rsconnect_api = pytest.importorskip("rsconnect.api")
     newer, _ = fitted(name, 2)
     vetiver.vetiver_pin_write(connect_board, newer)
-    again = vetiver.deploy_connect(vetiver.ConnectServer(connect.url, connect.key()), connect_board, name,
-                                   log_callback=[].append)
+    board_url = "connect+http://" + connect.url.removeprefix("http://")
+    again = vetiver.deploy_connect(
+        rsconnect_api.RSConnectServer(connect.url, connect.key()),
+        vetiver.board(board_url, api_key=connect.key(), allow_pickle_read=True, cache=None), name,
+        log_callback=[].append,
+    )
     assert again.guid == deployment.guid and again.previous_bundle_id == deployment.bundle_id
     assert predict(again, rows, connect.key())["predict"].tolist() == pytest.approx(newer.model.predict(rows).tolist())
 
@@ -104,22 +110,6 @@ def test_folder_board_pin_travels_in_the_bundle(connect, app_environment, tmp_pa
     assert any(n.startswith("board/cars/") and n.endswith("data.txt") for n in names)
     got = predict(deployment, rows, connect.key("carol"))  # logged_in: any user's key
     assert got["predict"].tolist() == pytest.approx(model.model.predict(rows).tolist())
-
-
-def test_rsconnect_server_object_and_connect_url_board(connect, connect_board, app_environment):
-    rsconnect_api = pytest.importorskip("rsconnect.api")
-    name = f"alice/rs_{uuid.uuid4().hex[:6]}"
-    model, rows = fitted(name, 4)
-    vetiver.vetiver_pin_write(connect_board, model)
-    board_url = "connect+http://" + connect.url.removeprefix("http://")
-    deployment = vetiver.deploy_connect(
-        rsconnect_api.RSConnectServer(connect.url, connect.key()),
-        vetiver.board(board_url, api_key=connect.key(), allow_pickle_read=True, cache=None), name,
-        log_callback=[].append,
-    )
-    assert predict(deployment, rows, connect.key())["predict"].tolist() == pytest.approx(
-        model.model.predict(rows).tolist()
-    )
 
 
 def test_cli_deploys_and_reports_errors_in_one_line(connect, connect_board, app_environment, monkeypatch, capsys):

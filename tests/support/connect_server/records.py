@@ -21,7 +21,7 @@ CONTENT_SETTINGS = {
     "load_factor", "connection_timeout", "read_timeout", "init_timeout", "idle_timeout", "run_as",
     "run_as_current_user", "default_image_name", "cpu_request", "cpu_limit", "memory_request", "memory_limit",
 }
-START_TIMEOUT = 90.0
+START_TIMEOUT = 150.0  # generous: a loaded CI machine imports pandas and scikit-learn slowly
 OUTPUT_TAIL = 30
 
 

@@ -29,7 +29,8 @@ from .server import ConnectServer
 DRAFT_SINCE = (2025, 6, 0)
 """Connect deploys a bundle without activating it (``"activate": false``) since 2025.06.0."""
 TASK_TIMEOUT = 1800.0
-CHECK_TIMEOUT = 180.0
+CHECK_TIMEOUT = 300.0
+"""Seconds to wait for a cold start: longer than Connect's own start limits, so Connect decides."""
 
 
 def parse_version(version: str) -> tuple[int, ...]:

@@ -112,10 +112,11 @@ def _run_task(client: ConnectClient, task_id: str, bundle_id: str, log: LogCallb
 
     task = client.follow_task(task_id, record)
     if task.get("code") or task.get("error"):
+        error = str(task.get("error") or f"exit status {task.get('code')}").strip()
         still = f"; bundle {serving} is still serving" if serving else ""
+        tail = _last_lines([line for line in lines if line.strip() not in error])
         raise BuildFailedError(
-            f"bundle {bundle_id} failed to build on Connect: {task.get('error') or 'exit status ' + str(task.get('code'))}"
-            f"{still}; last lines: {_last_lines(lines)}"
+            f"bundle {bundle_id} failed to build on Connect: {error}{still}" + (f"; last lines: {tail}" if tail else "")
         )
 
 
