@@ -47,6 +47,10 @@ _EXPORTS: dict[str, str] = {
     "write_docker": "vetiver.write_docker",
     "prepare_docker": "vetiver.write_docker",
     "load_pkgs": "vetiver.attach_pkgs",
+    # Posit Connect (the vetiver-connect plugin; vetiver.rsconnect only forwards to it)
+    "deploy_connect": "vetiver.rsconnect",
+    "deploy_rsconnect": "vetiver.rsconnect",
+    "ConnectServer": "vetiver.rsconnect",
     # mock data and models
     "get_mock_data": "vetiver.mock",
     "get_mock_model": "vetiver.mock",
@@ -92,6 +96,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
     from .meta import VetiverMeta
     from .mock import get_mock_data, get_mock_model, get_mtcars_model
     from .pin_read_write import vetiver_pin_write
+    from .rsconnect import ConnectServer, deploy_connect, deploy_rsconnect
     from .prototype import (
         InvalidPTypeError,
         Prototype,

@@ -7,9 +7,12 @@ what to install instead of failing on an import.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import PluginError
+
+if TYPE_CHECKING:  # the plugin's class, for type checkers; loaded on first use at run time
+    from vetiver_connect.server import ConnectServer  # noqa: F401
 
 _INSTALL = "deploying to Posit Connect needs the vetiver-connect plugin: pip install vetiver-connect"
 
