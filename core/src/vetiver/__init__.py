@@ -96,7 +96,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
     from .meta import VetiverMeta
     from .mock import get_mock_data, get_mock_model, get_mtcars_model
     from .pin_read_write import vetiver_pin_write
-    from .rsconnect import ConnectServer, deploy_connect, deploy_rsconnect
     from .prototype import (
         InvalidPTypeError,
         Prototype,
@@ -104,6 +103,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
         vetiver_create_prototype,
         vetiver_create_ptype,
     )
+    from .rsconnect import ConnectServer, deploy_connect, deploy_rsconnect
     from .server import VetiverAPI, predict, vetiver_endpoint
     from .vetiver_model import VetiverModel
     from .write_docker import prepare_docker, write_docker
