@@ -21,7 +21,7 @@ from .flow import Deployment, LogCallback, content_name, deploy_bundle
 from .manifest import MANIFEST, REQUIREMENTS, archive, write_manifest
 from .settings import ContentSettings
 
-BOARD_DIR = "board"
+PICKLE_ENV = "PINS_ALLOW_PICKLE_READ"
 
 
 def _as_list(value: str | Iterable[str] | None) -> list[str]:
@@ -33,15 +33,7 @@ def _as_list(value: str | Iterable[str] | None) -> list[str]:
     return [str(item) for item in value]
 
 
-def _clear(folder: Path, overwrite: bool) -> None:
-    existing = [p for p in folder.iterdir()] if folder.exists() else []
-    if existing and not overwrite:
-        raise FileExistsError(f"{folder} is not empty; pass overwrite=True (--overwrite) to replace its contents")
-    for path in existing:
-        shutil.rmtree(path) if path.is_dir() else path.unlink()
-
-
-def prepare(
+def _write(
     board: Any,
     name: str,
     path: str | Path,
@@ -53,13 +45,13 @@ def prepare(
     allow_pickle: bool | None = None,
     packages: str | Iterable[str] | None = None,
     overwrite: bool = False,
-) -> Path:
+) -> Any:
     """Write a Connect bundle serving pin ``name`` into the folder ``path`` (nothing is sent).
 
     Args:
         board: A pins board or a board URL.
         name: The pin name (``user/name`` on a Connect board).
-        path: The folder to write into (created if missing; must be empty unless ``overwrite``).
+        path: The folder to write into (created if missing).
         version: The pin version; the newest when None.
         extra_files: Files the app needs, copied next to ``app.py`` by base name. A
             ``requirements.txt`` among them replaces the generated one.
@@ -68,43 +60,39 @@ def prepare(
         image: The execution image, for Connect servers that run content off-host.
         allow_pickle: Consent to unpickling the model in the app; the board's by default.
         packages: Extra distributions the app needs (custom code's), pinned like the rest.
-        overwrite: Replace what the folder holds.
+        overwrite: Replace what an earlier ``prepare`` wrote there.
 
     Returns:
-        The folder written.
+        The toolkit's :class:`vetiver.bundle.Bundle` (what was written, the pin served).
+
+    Raises:
+        FileExistsRefusedError: the folder holds an earlier bundle and ``overwrite`` is False.
+        PickleConsentError: the model is pickled and nothing consents to reading it.
     """
-    import pins
+    from vetiver.bundle import write_bundle
 
-    from vetiver.bundle.app import app_source, write_text_file
-    from vetiver.bundle.lockfile import write_requirements
-    from vetiver.bundle.pin import copy_pin, plan
-    from vetiver.storage.boards import as_board
-
-    board = as_board(board)
-    served = plan(board, name, version, allow_pickle=allow_pickle, packages=_as_list(packages))
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    _clear(folder, overwrite)
-
-    consent = ", allow_pickle_read=True" if served.uses_pickle else ""
-    if served.bundled:
-        copy_pin(board, name, served.version, folder / BOARD_DIR)
-        board_code = f"pins.board_folder(str(Path(__file__).resolve().parent / {BOARD_DIR!r}){consent})"
-    else:
-        board_code = f"pins.{pins.board_deparse(board)}"
-        if served.uses_pickle and "allow_pickle_read" not in board_code:
-            board_code = board_code[:-1] + f"{consent})"
-    write_text_file(folder / "app.py", app_source(board_code, name, served.serve_version), overwrite=True)
+    from .errors import ExtraFileNotFoundError
 
     extras = [Path(f) for f in _as_list(extra_files)]
-    for extra in extras:
-        if not extra.is_file():
-            raise FileNotFoundError(f"extra file {extra} does not exist")
+    missing = [str(f) for f in extras if not f.is_file()]
+    if missing:
+        raise ExtraFileNotFoundError(f"extra files not found: {', '.join(missing)}")
+    folder = Path(path)
+    bundle = write_bundle(
+        board, name, folder, version, allow_pickle=allow_pickle, packages=_as_list(packages),
+        requirements_file=REQUIREMENTS, also_clear=[MANIFEST, *(f.name for f in extras)], overwrite=overwrite,
+    )
+    for extra in extras:  # a requirements.txt among them replaces the generated one
         shutil.copy2(extra, folder / extra.name)
-    if not (folder / REQUIREMENTS).exists():
-        write_requirements(served.roots, folder / REQUIREMENTS, f"serves pin {name!r} version {served.version}")
     write_manifest(folder, python=python, image=image)
-    return folder
+    return bundle
+
+
+def prepare(board: Any, name: str, path: str | Path, version: str | None = None, **options: Any) -> Path:
+    """Write a Connect bundle serving pin ``name`` into the folder ``path`` and return it; the
+    options are :func:`deploy`'s bundle options (``extra_files``, ``python``, ``image``,
+    ``allow_pickle``, ``packages``, ``overwrite``)."""
+    return _write(board, name, path, version, **options).path
 
 
 def deploy(
@@ -159,11 +147,14 @@ def deploy(
     short = name.split("/")[-1]
     folder = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix=f"vetiver-connect-{short}-"))
     try:
-        prepare(board, name, folder, version, **{"overwrite": path is None, **options})
+        bundle = _write(board, name, folder, version, **{"overwrite": path is None, **options})
+        variables = dict(environment or {})
+        if bundle.pin.uses_pickle:  # the consent given here, for a board whose app code lacks it
+            variables.setdefault(PICKLE_ENV, "1")
         return deploy_bundle(
             connect, archive(folder), name=content_name or content_name_for(name),
             title=title or (None if app_id else f"{short}_vetiver"), app_id=app_id, new=bool(new),
-            environment=environment, settings=settings, log_callback=log_callback,
+            environment=variables, settings=settings, log_callback=log_callback,
         )
     finally:
         if path is None:

@@ -18,6 +18,10 @@ class ConnectConfigError(ConnectError, ValueError):
     """No server URL or API key, or a server object this plugin cannot read."""
 
 
+class ExtraFileNotFoundError(ConnectError, FileNotFoundError):
+    """A file named in ``extra_files`` does not exist."""
+
+
 class ConnectUnreachableError(ConnectError, ConnectionError):
     """Nothing answers at the server URL (or it is not a Posit Connect server)."""
 
