@@ -8,13 +8,15 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .errors import PinError, UnknownPluginNameError
+from .errors import (
+    InvalidArgumentError,
+    NoModelAvailableError,
+    PinError,
+    UnexpectedArgumentError,
+    UnknownPluginNameError,
+)
 from .handlers.base import BaseHandler, create_handler
 from .meta import VetiverMeta
-
-
-class NoModelAvailableError(ValueError):
-    """No model was given (0.2.6 name)."""
 
 
 class VetiverModel:
@@ -53,11 +55,11 @@ class VetiverModel:
             )
             prototype_data = kwargs.pop("ptype_data")
         if kwargs:
-            raise TypeError(f"VetiverModel() got unexpected arguments: {', '.join(sorted(kwargs))}")
+            raise UnexpectedArgumentError(f"VetiverModel() got unexpected arguments: {', '.join(sorted(kwargs))}")
         if model is None:
             raise NoModelAvailableError("VetiverModel needs a model; got None")
         if not isinstance(model_name, str) or not model_name:
-            raise ValueError(f"model_name must be a non-empty string, got {model_name!r}")
+            raise InvalidArgumentError(f"model_name must be a non-empty string, got {model_name!r}")
 
         self.handler: BaseHandler = create_handler(model, prototype_data)
         self.model = self.handler.model
@@ -73,8 +75,8 @@ class VetiverModel:
 
     @property
     def schema(self) -> Any:
-        """The lossless input schema (:class:`~vetiver.prototype.TableSchema`), or None."""
-        from .prototype import schema_of
+        """The lossless input schema (:class:`~vetiver.schema.types.TableSchema`), or None."""
+        from .schema.infer import schema_of
 
         return schema_of(self.prototype)
 
@@ -86,8 +88,9 @@ class VetiverModel:
         Pickled models need the board's ``allow_pickle_read=True`` (or
         ``PINS_ALLOW_PICKLE_READ=1``), and every data file must match the pin's recorded hash.
         """
-        from . import pinstore, plugins
-        from .boards import as_board
+        from . import plugins
+        from .storage import pinstore
+        from .storage.boards import as_board
 
         board = as_board(board)
         meta = pinstore.read_meta(board, name, version)

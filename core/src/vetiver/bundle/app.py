@@ -14,7 +14,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from ..errors import FileExistsRefusedError
+from ..version import __version__
 
 
 def app_source(board_code: str, pin_name: str, version: str | None = None) -> str:
@@ -50,7 +51,7 @@ def write_text_file(file: str | Path, text: str, overwrite: bool) -> Path:
     """Write ``text`` to ``file``, refusing to replace an existing file unless ``overwrite``."""
     path = Path(file)
     if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} already exists; pass overwrite=True to replace it")
+        raise FileExistsRefusedError(f"{path} already exists; pass overwrite=True to replace it")
     path.write_text(text)
     return path
 
@@ -80,8 +81,8 @@ def write_app(
     """
     import pins
 
-    from .boards import as_board
-    from .pinstore import latest_version
+    from ..storage.boards import as_board
+    from ..storage.pinstore import latest_version
 
     board = as_board(board)
     if version is None and board.versioned:

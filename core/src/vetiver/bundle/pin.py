@@ -14,10 +14,11 @@ from typing import Any
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from vetiver import pinstore, plugins
-from vetiver.boards import board_protocols
+from vetiver import plugins
 from vetiver.errors import PickleConsentError, PinError
 from vetiver.plugins import CORE_DISTRIBUTION
+from vetiver.storage import pinstore
+from vetiver.storage.boards import board_protocols
 
 # Boards whose storage only this machine (or this process) sees: their pin goes into the image.
 LOCAL_PROTOCOLS = frozenset({"file", "local", "memory"})

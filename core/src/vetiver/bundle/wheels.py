@@ -26,14 +26,11 @@ from urllib.parse import unquote, urlsplit
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
+from ..errors import WheelBuildError
 from .requirements import PinnedDistribution
 
 # Folders that never hold a distribution's sources: skipped when fingerprinting a checkout.
 _NOT_SOURCES = {".git", ".hg", ".nox", ".tox", ".venv", "venv", "__pycache__", "build", "dist", "node_modules"}
-
-
-class WheelBuildError(RuntimeError):
-    """A local distribution could not be built as a wheel."""
 
 
 def pip_source(direct_url: dict) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import cli
+from . import commands as cli
 
 DEMO_PIN = "mtcars"
 
@@ -23,10 +23,10 @@ def setup(parser: argparse.ArgumentParser) -> None:
 
 def pin_demo_model(board_path: str) -> str:
     """Pin the demo model (once; an identical re-write adds no version) and return the pin name."""
-    from . import data, mock
-    from .boards import board
-    from .pin_read_write import vetiver_pin_write
-    from .vetiver_model import VetiverModel
+    from .. import data, mock
+    from ..model import VetiverModel
+    from ..storage.boards import board
+    from ..storage.model_pins import vetiver_pin_write
 
     features = data.load("mtcars").drop(columns="cyl")
     model = VetiverModel(
@@ -44,7 +44,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print(f"serving it on http://{args.host}:{args.port} (API page: /__docs__); stop with Ctrl-C")
-    from .serve_cli import cmd_serve
+    from .serve import cmd_serve
 
     serve_args = cli.build_parser().parse_args(
         ["serve", args.board, name, "--allow-pickle", "--host", args.host, "--port", str(args.port)]

@@ -14,10 +14,10 @@ import argparse
 import gc
 import os
 
-from . import cli
-from .app_factory import ServeSettings, load_api
+from ..serving.app_factory import ServeSettings, load_api
+from . import commands as cli
 
-FACTORY = "vetiver.app_factory:create_app"
+FACTORY = "vetiver.serving.app_factory:create_app"
 
 
 def _env_int(name: str, default: int) -> int:
@@ -100,8 +100,8 @@ def _settings(args: argparse.Namespace) -> ServeSettings:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve a pinned model until interrupted; 0 on a clean shutdown."""
-    from . import plugins
-    from .errors import PickleConsentError
+    from .. import plugins
+    from ..errors import PickleConsentError
 
     settings = _settings(args)
     if "://" not in settings.board and not os.path.isdir(os.path.expanduser(settings.board)):

@@ -6,6 +6,7 @@ import copy
 import gc
 from typing import Any
 
+from ..errors import InvalidArgumentError
 from ..hookspecs import ServingRuntime, hookimpl
 
 GRACEFUL_SHUTDOWN_S = 30
@@ -45,7 +46,7 @@ def serve_uvicorn(app: Any, *, host: str = "127.0.0.1", port: int = 8080, worker
     import uvicorn
 
     if workers > 1 and not isinstance(app, str):
-        raise ValueError("workers > 1 needs an import string 'module:factory' so each worker loads the model")
+        raise InvalidArgumentError("workers > 1 needs an import string 'module:factory' so each worker loads the model")
     options.setdefault("timeout_graceful_shutdown", GRACEFUL_SHUTDOWN_S)
     options.setdefault("access_log", False)
     options.setdefault("log_config", _log_config())

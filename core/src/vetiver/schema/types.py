@@ -1,4 +1,5 @@
-"""Prototypes: the input schema of a model.
+"""The lossless input schema of a model: :class:`Column`, :class:`TableSchema` and their JSON
+Schema form.
 
 vetiver-python 0.2.6 built a pydantic class from the first row of the training data and stored
 it as a lossy ``{"column": example}`` JSON string, so integer/float, category, date and
@@ -9,85 +10,34 @@ a small immutable :class:`TableSchema` of :class:`Column` objects that
   carrying what JSON Schema cannot (the exact pandas dtype, ordered categories);
 * still reads and writes the 0.2.6 forms (``from_legacy``/``to_legacy``, ``/prototype`` output);
 * builds the 0.2.6-style pydantic ``Prototype`` class for OpenAPI documents (``to_pydantic``);
-* is validated per column, not per row, by :mod:`vetiver.validation`.
+* is validated per column, not per row, by :mod:`vetiver.schema.validate`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
-import decimal
-import functools
-import math
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal, Optional
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pydantic
-from pandas.api import types as pdt
-from pydantic import BaseModel, ConfigDict, Field
 
-from vetiver.errors import VetiverError
-
-__all__ = [
-    "KINDS",
-    "Column",
-    "InvalidPTypeError",
-    "Prototype",
-    "TableSchema",
-    "create_prototype",
-    "infer_schema",
-    "schema_of",
-    "vetiver_create_prototype",
-    "vetiver_create_ptype",
-]
-
-#: The column kinds a :class:`Column` can have.
-KINDS = ("integer", "number", "boolean", "string", "category", "datetime", "date", "any")
-
-_ACCEPTED = (
-    "a pandas DataFrame, a pandas Series, a 2-D numpy array, a pyarrow Table, a dict "
-    "(either {column: example} as vetiver 0.2.6 stores it, or a JSON schema with 'properties' "
-    "and 'type'), a pydantic BaseModel class or instance, or None"
+from ..errors import InvalidPTypeError
+from .kinds import (
+    _DEFAULT_DTYPES,
+    _FORMAT_KINDS,
+    _KIND_FORMATS,
+    _KIND_TYPES,
+    _NULLABLE_DTYPES,
+    _STRUCTURAL_KEYS,
+    KINDS,
+    _jsonable,
+    _level_type,
 )
+from .pydantic_fields import Prototype, _field_name, _pydantic_field, create_prototype
+from .validate import _convert_frame
 
-
-class InvalidPTypeError(VetiverError, ValueError):
-    """The data given as a prototype is of a type vetiver cannot build a schema from (0.2.6 name)."""
-
-    def __init__(self, message: str | None = None, *, received: object = None) -> None:
-        if message is None:
-            name = f"{type(received).__module__}.{type(received).__qualname__}"
-            message = (
-                f"Cannot build a prototype from an object of type {name}. Expected {_ACCEPTED}. "
-                "Support for other types can be added with "
-                "`@vetiver.prototype.infer_schema.register(MyType)`, returning a TableSchema."
-            )
-        super().__init__(message)
-
-
-class Prototype(BaseModel):
-    """Base class of the pydantic models vetiver generates for a model's input (0.2.6 name)."""
-
-    # Column names such as "model_id" are ordinary data columns, not pydantic internals.
-    model_config = ConfigDict(protected_namespaces=())
-
-    #: The lossless schema the class was generated from (set by ``TableSchema.to_pydantic``).
-    __vetiver_schema__: ClassVar[TableSchema | None] = None
-
-
-def create_prototype(**fields: Any) -> type[Prototype]:
-    """Create a ``Prototype`` subclass named ``prototype`` from pydantic field definitions (0.2.6)."""
-    return pydantic.create_model("prototype", __base__=Prototype, **fields)
-
-
-# --------------------------------------------------------------------------------------------
-# Columns and schemas
-# --------------------------------------------------------------------------------------------
+__all__ = ["Column", "TableSchema"]
 
 
 @dataclass(frozen=True)
@@ -113,11 +63,11 @@ class Column:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"column {self.name!r}: kind must be one of {KINDS}, not {self.kind!r}")
+            raise InvalidPTypeError(f"column {self.name!r}: kind must be one of {KINDS}, not {self.kind!r}")
         if self.levels is not None:
             object.__setattr__(self, "levels", tuple(self.levels))
         elif self.kind == "category":
-            raise ValueError(f"column {self.name!r}: a category column needs levels")
+            raise InvalidPTypeError(f"column {self.name!r}: a category column needs levels")
         # A private copy, so that mutating the caller's dict cannot change a frozen column.
         object.__setattr__(self, "constraints", dict(self.constraints))
         object.__setattr__(self, "nullable", bool(self.nullable))
@@ -135,7 +85,7 @@ class TableSchema:
         names = [c.name for c in columns]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"duplicate column names in schema: {dupes}")
+            raise InvalidPTypeError(f"duplicate column names in schema: {dupes}")
         object.__setattr__(self, "columns", columns)
 
     @property
@@ -220,61 +170,10 @@ class TableSchema:
 
     def example_frame(self) -> pd.DataFrame:
         """A one-row DataFrame of the examples, with the schema's exact dtypes."""
-        # Imported here: validation imports this module.
-        from vetiver.validation import _convert_frame
-
         row = {c.name: [_placeholder(c)] for c in self.columns}
         frame = pd.DataFrame(row, dtype=object, columns=self.names)
         return _convert_frame(self, frame)
 
-
-# --------------------------------------------------------------------------------------------
-# JSON Schema <-> Column
-# --------------------------------------------------------------------------------------------
-
-_KIND_TYPES = {"integer": "integer", "number": "number", "boolean": "boolean", "string": "string"}
-_KIND_FORMATS = {"datetime": "date-time", "date": "date"}
-_FORMAT_KINDS = {v: k for k, v in _KIND_FORMATS.items()}
-_VENDOR_KEYS = ("x-vetiver-kind", "x-vetiver-dtype", "x-vetiver-ordered")
-# Keys that describe the property itself rather than constrain its values.
-_STRUCTURAL_KEYS = {
-    "type", "title", "description", "example", "examples", "default", "enum", "const", "format",
-    "anyOf", "oneOf", "allOf", "$ref", "not", "nullable", *_VENDOR_KEYS,
-}  # fmt: skip
-
-
-def _default_string_dtype() -> str:
-    # pandas 3 infers its "str" dtype for text; pandas 2 keeps object.
-    return str(pd.Series(["a"]).dtype)
-
-
-_DEFAULT_DTYPES = {
-    "integer": "int64",
-    "number": "float64",
-    "boolean": "bool",
-    "string": _default_string_dtype(),
-    "category": "category",
-    "datetime": "datetime64[ns]",
-    "date": "object",
-    "any": "object",
-}
-# Nullable columns of these kinds need a pandas extension dtype to hold missing values exactly.
-_NULLABLE_DTYPES = {"integer": "Int64", "boolean": "boolean"}
-
-
-def _level_type(levels: tuple) -> str | None:
-    """The JSON type shared by all category levels, or None when they are mixed."""
-    if not levels:
-        return None
-    if all(isinstance(v, bool) for v in levels):
-        return "boolean"
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in levels):
-        return "integer"
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in levels):
-        return "number"
-    if all(isinstance(v, str) for v in levels):
-        return "string"
-    return None
 
 
 def _column_to_property(col: Column) -> dict:
@@ -428,284 +327,6 @@ def _column_from_example(name: str, value: Any) -> Column:
     if isinstance(value, str):
         return Column(name, "string", _DEFAULT_DTYPES["string"], example=value)
     return Column(name, "any", "object", example=_jsonable(value))
-
-
-# --------------------------------------------------------------------------------------------
-# pydantic fields
-# --------------------------------------------------------------------------------------------
-
-_NUMERIC_ARGS = {
-    "minimum": "ge",
-    "maximum": "le",
-    "exclusiveMinimum": "gt",
-    "exclusiveMaximum": "lt",
-    "multipleOf": "multiple_of",
-}
-_STRING_ARGS = {"minLength": "min_length", "maxLength": "max_length", "pattern": "pattern"}
-_PYTHON_TYPES: dict[str, Any] = {
-    "integer": int,
-    "number": float,
-    "boolean": bool,
-    "string": str,
-    "datetime": datetime.datetime,
-    "date": datetime.date,
-    "any": Any,
-}
-
-
-def _field_name(name: str, index: int) -> str:
-    # pydantic ignores leading-underscore names and names clashing with BaseModel attributes
-    # would shadow methods; such columns get a safe attribute name and keep theirs as the alias.
-    if name.startswith("_") or hasattr(BaseModel, name):
-        return f"field_{index}"
-    return name
-
-
-def _pydantic_field(col: Column) -> tuple[Any, Any]:
-    tp: Any = _PYTHON_TYPES.get(col.kind)
-    if col.kind == "category":
-        tp = Literal[col.levels] if col.levels else Any
-    args: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    allowed = _NUMERIC_ARGS if col.kind in ("integer", "number") else {}
-    allowed = _STRING_ARGS if col.kind == "string" else allowed
-    for key, value in col.constraints.items():
-        if key in allowed:
-            args[allowed[key]] = value
-        elif key == "enum" and col.kind not in ("category", "any") and value:
-            tp = Literal[tuple(value)]
-        else:  # documented in the JSON schema only
-            extra[key] = value
-    if args:
-        tp = Annotated[tp, Field(**args)]
-    if col.nullable and col.kind != "any":
-        tp = Optional[tp]  # noqa: UP045 - tp is a runtime object, `X | None` does not apply
-    if col.example is not None:
-        extra["example"] = col.example
-    alias = col.name if _field_name(col.name, 0) != col.name else None
-    return tp, Field(..., alias=alias, json_schema_extra=extra or None)
-
-
-# --------------------------------------------------------------------------------------------
-# Inference
-# --------------------------------------------------------------------------------------------
-
-
-def _jsonable(value: Any) -> Any:
-    """A plain JSON-able Python value: numpy scalars unwrapped, NA to None, datetimes to ISO."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else pd.Timestamp(value).isoformat()
-    if isinstance(value, np.timedelta64):
-        return None if np.isnat(value) else pd.Timedelta(value).isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, (int, str)):
-        return value
-    if isinstance(value, (datetime.date, datetime.time)):  # includes datetime and pd.Timestamp
-        return value.isoformat()
-    if isinstance(value, datetime.timedelta):
-        return pd.Timedelta(value).isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)  # keeps the exact digits
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return str(value)
-
-
-def _dtype_name(dtype: Any) -> str:
-    """The dtype string that pandas turns back into exactly this dtype."""
-    # str() says "string" for both storages; name the storage when it is not the default.
-    is_na_string = isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA
-    if is_na_string and dtype.storage != pd.StringDtype().storage:
-        return f"string[{dtype.storage}]"
-    return str(dtype)
-
-
-_OBJECT_KINDS = {
-    "string": "string",
-    "integer": "integer",
-    "floating": "number",
-    "mixed-integer-float": "number",
-    "boolean": "boolean",
-    "date": "date",
-    "datetime": "datetime",
-    "datetime64": "datetime",
-}
-
-
-def _column_from_series(name: str, s: pd.Series) -> Column:
-    dtype = s.dtype
-    na = s.isna()
-    has_na = bool(na.any())
-    values = s[~na] if has_na else s
-    example = _jsonable(values.iloc[0]) if len(values) else None
-    # Extension dtypes whose missing value is pd.NA (Int64, Float64, boolean, string, Arrow) are
-    # chosen precisely to hold missing values, so they are nullable even without NA in the data.
-    nullable = has_na or (isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.na_value is pd.NA)
-    levels = None
-    ordered = False
-    if isinstance(dtype, pd.CategoricalDtype):
-        kind = "category"
-        levels = tuple(_jsonable(v) for v in dtype.categories)
-        ordered = bool(dtype.ordered)
-    elif pdt.is_bool_dtype(dtype):
-        kind = "boolean"
-    elif pdt.is_integer_dtype(dtype):
-        kind = "integer"
-    elif pdt.is_float_dtype(dtype):
-        kind = "number"
-    elif isinstance(dtype, pd.ArrowDtype) and pa.types.is_date(dtype.pyarrow_dtype):
-        kind = "date"  # before the datetime test, which Arrow dates also pass
-    elif pdt.is_datetime64_any_dtype(dtype):
-        kind = "datetime"
-    elif pdt.is_object_dtype(dtype):
-        kind = _OBJECT_KINDS.get(pdt.infer_dtype(values, skipna=True), "any")
-    elif pdt.is_string_dtype(dtype):
-        kind = "string"
-    else:  # timedelta, period, interval, decimal, ...: kept exactly, checked for nulls only
-        kind = "any"
-    return Column(
-        name=name,
-        kind=kind,
-        dtype=_dtype_name(dtype),
-        nullable=nullable,
-        levels=levels,
-        ordered=ordered,
-        example=example,
-    )
-
-
-@functools.singledispatch
-def infer_schema(data: Any) -> TableSchema | None:
-    """Infer a :class:`TableSchema` from prototype data.
-
-    Accepts a pandas DataFrame or Series, a 2-D numpy array (columns "0".."n-1" as in 0.2.6), a
-    pyarrow Table, a dict (a JSON schema with "properties" and "type", else 0.2.6's
-    ``{column: example}``), a pydantic model class or instance, or None (returns None). Register
-    other types with ``@infer_schema.register(MyType)``.
-    """
-    raise InvalidPTypeError(received=data)
-
-
-@infer_schema.register
-def _(data: None) -> None:
-    return None
-
-
-@infer_schema.register
-def _(data: pd.DataFrame) -> TableSchema:
-    names = [str(c) for c in data.columns]
-    if len(set(names)) != len(names):
-        raise InvalidPTypeError(f"Prototype data has duplicate column names: {names}.")
-    series = (data.iloc[:, i] for i in range(data.shape[1]))
-    return TableSchema(tuple(_column_from_series(n, s) for n, s in zip(names, series, strict=True)))
-
-
-@infer_schema.register
-def _(data: pd.Series) -> TableSchema:
-    name = "0" if data.name is None else str(data.name)
-    return TableSchema((_column_from_series(name, data),))
-
-
-@infer_schema.register
-def _(data: np.ndarray) -> TableSchema:
-    if data.dtype.names:  # structured arrays carry their own column names
-        return infer_schema(pd.DataFrame(data))
-    if data.ndim != 2:
-        raise InvalidPTypeError(f"A numpy prototype must be 2-D (rows x columns); received shape {data.shape}.")
-    return infer_schema(pd.DataFrame(data, columns=[str(i) for i in range(data.shape[1])]))
-
-
-@infer_schema.register(pa.Table)
-@infer_schema.register(pa.RecordBatch)
-def _(data: pa.Table | pa.RecordBatch) -> TableSchema:
-    return infer_schema(data.to_pandas())
-
-
-@infer_schema.register
-def _(data: dict) -> TableSchema:
-    if isinstance(data.get("properties"), Mapping) and "type" in data:
-        return TableSchema.from_json_schema(data)
-    return TableSchema.from_legacy(data)
-
-
-@infer_schema.register
-def _(data: BaseModel) -> TableSchema:
-    schema = _schema_of_model_class(type(data))
-    # An instance's values are better examples than the class's.
-    values = data.model_dump(mode="json", by_alias=True)
-    columns = tuple(
-        dataclasses.replace(c, example=values[c.name]) if values.get(c.name) is not None else c for c in schema.columns
-    )
-    return TableSchema(columns)
-
-
-@infer_schema.register
-def _(data: type) -> TableSchema:
-    if not issubclass(data, BaseModel):
-        raise InvalidPTypeError(received=data)
-    return _schema_of_model_class(data)
-
-
-def _schema_of_model_class(model: type[BaseModel]) -> TableSchema:
-    # Only the class's own attribute: a subclass with added fields must not reuse its parent's.
-    own = model.__dict__.get("__vetiver_schema__")
-    if isinstance(own, TableSchema):
-        return own
-    try:
-        json_schema = model.model_json_schema()
-    except pydantic.PydanticUserError as exc:  # e.g. arbitrary types without a JSON schema
-        raise InvalidPTypeError(f"Cannot derive a prototype from pydantic model {model.__qualname__}: {exc}") from exc
-    return TableSchema.from_json_schema(json_schema)
-
-
-def schema_of(prototype: Any) -> TableSchema | None:
-    """The :class:`TableSchema` of a prototype class or instance (None for None).
-
-    Classes made by :meth:`TableSchema.to_pydantic` give back their schema exactly; other pydantic
-    models are read from their fields. Any other input :func:`infer_schema` accepts works too.
-    """
-    return infer_schema(prototype)
-
-
-@functools.singledispatch
-def vetiver_create_prototype(data: Any) -> type[Prototype] | BaseModel | None:
-    """0.2.6 entry point: a pydantic prototype class for ``data``.
-
-    None gives None and a pydantic model *instance* is returned unchanged (as in 0.2.6); anything
-    else is ``infer_schema(data).to_pydantic()``. Like 0.2.6 this is a singledispatch function.
-    """
-    return infer_schema(data).to_pydantic()
-
-
-@vetiver_create_prototype.register
-def _(data: None) -> None:
-    return None
-
-
-@vetiver_create_prototype.register
-def _(data: BaseModel) -> BaseModel:
-    return data
-
-
-def vetiver_create_ptype(data: Any) -> type[Prototype] | BaseModel | None:
-    """Deprecated 0.2.6 name of :func:`vetiver_create_prototype`."""
-    warnings.warn(
-        "vetiver_create_ptype is deprecated; use vetiver_create_prototype",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return vetiver_create_prototype(data)
 
 
 def _placeholder(col: Column) -> Any:

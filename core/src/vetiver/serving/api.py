@@ -29,16 +29,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from ..errors import InvalidArgumentError, PrototypeValidationError, UnexpectedArgumentError
+from ..model import VetiverModel
 from . import docs_page, encoding, openapi
 from .bodies import BodyReader, UnsupportedMediaType
 from .client import predict, vetiver_endpoint
-from .ops_middleware import OpsMiddleware
-from .validation import PrototypeValidationError
-from .vetiver_model import VetiverModel
+from .middleware import OpsMiddleware
 
 __all__ = ["VetiverAPI", "predict", "vetiver_endpoint"]
 
-logger = logging.getLogger("vetiver.server")
+logger = logging.getLogger("vetiver.serving.api")
 
 DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024
 """Bodies larger than this (bytes) get 413; 100,000 rows of 10 numbers are about 8 MB of Arrow."""
@@ -56,7 +56,7 @@ class BodyTooLarge(Exception):
 
 
 class VetiverAPI:
-    """Serve a :class:`~vetiver.vetiver_model.VetiverModel` over HTTP.
+    """Serve a :class:`~vetiver.model.VetiverModel` over HTTP.
 
     Args:
         model: The model to serve.
@@ -93,9 +93,9 @@ class VetiverAPI:
             warnings.warn("argument check_ptype is deprecated, use check_prototype", DeprecationWarning, stacklevel=2)
             check_prototype = kwargs.pop("check_ptype")
         if kwargs:
-            raise TypeError(f"VetiverAPI() got unexpected arguments: {', '.join(sorted(kwargs))}")
+            raise UnexpectedArgumentError(f"VetiverAPI() got unexpected arguments: {', '.join(sorted(kwargs))}")
         if extra_columns not in ("ignore", "forbid"):
-            raise ValueError(f"extra_columns must be 'ignore' or 'forbid', not {extra_columns!r}")
+            raise InvalidArgumentError(f"extra_columns must be 'ignore' or 'forbid', not {extra_columns!r}")
         self.model = model
         self.show_prototype = show_prototype
         self.check_prototype = check_prototype
@@ -149,7 +149,7 @@ class VetiverAPI:
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI 3.1 document of this API, with every endpoint added so far."""
-        from . import __version__
+        from ..version import __version__
 
         return openapi.build(
             title=f"{self.model.model_name} model API",
@@ -231,7 +231,7 @@ class VetiverAPI:
         instead of patching the loop, and that thread is returned. ``quiet_open=True`` skips
         printing the docs URL. ``kw`` goes to the runtime (e.g. ``timeout_graceful_shutdown``).
         """
-        from . import plugins
+        from .. import plugins
 
         serving = plugins.serving_runtime(runtime)
         if serving.extend_app is not None:

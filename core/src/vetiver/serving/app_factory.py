@@ -1,8 +1,8 @@
 """An importable app factory for serving a pinned model, for process managers and multi-worker runs.
 
-``vetiver.app_factory:create_app`` takes no arguments and reads its settings from environment
+``vetiver.serving.app_factory:create_app`` takes no arguments and reads its settings from environment
 variables, so any ASGI server can run it, e.g.
-``uvicorn --factory vetiver.app_factory:create_app --workers 4`` or gunicorn with uvicorn workers;
+``uvicorn --factory vetiver.serving.app_factory:create_app --workers 4`` or gunicorn with uvicorn workers;
 ``vetiver serve --workers N`` uses it too. Each worker process calls the factory once and so
 loads the model once.
 
@@ -26,7 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-logger = logging.getLogger("vetiver.server")
+from ..errors import InvalidArgumentError
+
+logger = logging.getLogger("vetiver.serving.api")
 
 _FALSE = {"0", "false", "no", "off"}
 
@@ -53,7 +55,7 @@ class ServeSettings:
         env = os.environ if environ is None else environ
         board, name = env.get("VETIVER_BOARD"), env.get("VETIVER_PIN_NAME")
         if not board or not name:
-            raise ValueError("set VETIVER_BOARD and VETIVER_PIN_NAME to the board and pin to serve")
+            raise InvalidArgumentError("set VETIVER_BOARD and VETIVER_PIN_NAME to the board and pin to serve")
         size = env.get("VETIVER_MAX_BODY_SIZE")
         return cls(
             board=board,
@@ -92,12 +94,12 @@ class ServeSettings:
 
 
 def load_api(settings: ServeSettings) -> Any:
-    """Read the pinned model and build its :class:`~vetiver.server.VetiverAPI`, extended by the
+    """Read the pinned model and build its :class:`~vetiver.serving.api.VetiverAPI`, extended by the
     serving runtime (a runtime's ``extend_app`` adds the routes its platform expects)."""
-    from . import plugins
-    from .boards import board
-    from .server import DEFAULT_MAX_BODY_SIZE, VetiverAPI
-    from .vetiver_model import VetiverModel
+    from .. import plugins
+    from ..model import VetiverModel
+    from ..storage.boards import board
+    from .api import DEFAULT_MAX_BODY_SIZE, VetiverAPI
 
     runtime = plugins.serving_runtime(settings.runtime)
     options = {"allow_pickle_read": True} if settings.allow_pickle else {}
@@ -157,7 +159,7 @@ class DeferredApp:
             logger.exception("loading the model failed")
             self._error = f"{type(error).__name__}: {error}"
         else:
-            from .builtins.runtimes import freeze_startup_objects
+            from ..defaults.runtimes import freeze_startup_objects
 
             freeze_startup_objects()  # the model's objects are long-lived: keep them out of GC pauses
             logger.info("model loaded; serving")

@@ -1,7 +1,7 @@
 """Request bodies: which media types a prediction endpoint takes, and how each becomes data.
 
 Every format ends in the same place: a DataFrame checked by
-:func:`vetiver.validation.validate_frame` against the model's :class:`~vetiver.prototype.TableSchema`,
+:func:`vetiver.schema.validate.validate_frame` against the model's :class:`~vetiver.schema.types.TableSchema`,
 so types, category levels, datetimes and nullability follow one set of rules whatever the client
 sent. Formats:
 
@@ -10,7 +10,7 @@ sent. Formats:
 * ``text/csv`` with a header row (values are text, parsed per column);
 * ``application/vnd.apache.arrow.stream`` (and the Arrow file format) for large frames.
 
-Problems with a body raise :class:`~vetiver.validation.PrototypeValidationError`, whose errors name
+Problems with a body raise :class:`~vetiver.schema.validate.PrototypeValidationError`, whose errors name
 the row, column, expected and received value; an unknown media type raises
 :class:`UnsupportedMediaType`.
 """
@@ -22,9 +22,11 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from ..errors import PrototypeValidationError
+from ..schema.records import frame_from_columnar, frame_from_records
+from ..schema.types import TableSchema
+from ..schema.validate import validate_frame
 from .fast_frames import FrameDecoder
-from .prototype import TableSchema
-from .validation import PrototypeValidationError, frame_from_columnar, frame_from_records, validate_frame
 
 JSON = "application/json"
 CSV = "text/csv"
@@ -69,9 +71,9 @@ def parse_json(body: bytes) -> Any:
 class BodyReader:
     """Turns request bodies into validated DataFrames for one schema.
 
-    Built once per endpoint at startup: the compiled :class:`~vetiver.fast_frames.FrameDecoder`
+    Built once per endpoint at startup: the compiled :class:`~vetiver.serving.fast_frames.FrameDecoder`
     handles plain valid JSON without pandas' per-column overhead, and everything else goes
-    through :func:`~vetiver.validation.validate_frame`.
+    through :func:`~vetiver.schema.validate.validate_frame`.
     """
 
     def __init__(self, schema: TableSchema | None, *, extra: str = "ignore") -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import PredictionRequestError
+
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
 
 ARROW_ROWS = 10_000
@@ -60,7 +62,7 @@ def predict(endpoint: str, data: Any, test_client: Any = None, *, arrow: bool | 
         kw.setdefault("timeout", 60.0)
         response = httpx.post(endpoint, content=content, headers=headers, **kw)
     if response.status_code == 422:
-        raise TypeError(_error_message(response))
+        raise PredictionRequestError(_error_message(response))
     if response.status_code >= 400:
         raise httpx.HTTPStatusError(
             f"Could not obtain data from endpoint with error: {response.status_code} {_error_message(response)}",

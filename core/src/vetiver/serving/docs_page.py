@@ -21,7 +21,7 @@ STATIC_PREFIX = "/__docs__/static"
 
 def static_files() -> StaticFiles:
     """The vendored Swagger UI assets, for mounting at :data:`STATIC_PREFIX`."""
-    return StaticFiles(directory=str(resources.files("vetiver") / "static" / "swagger-ui"))
+    return StaticFiles(directory=str(resources.files("vetiver.serving") / "static" / "swagger-ui"))
 
 
 def page(title: str) -> str:

@@ -16,6 +16,8 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from ..errors import ModelOutputError
+
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
 JSON = "application/json"
 
@@ -39,7 +41,7 @@ def _default(value: Any) -> Any:
         return pd.Timedelta(value).isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
-    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+    raise ModelOutputError(f"cannot encode {type(value).__name__} as JSON")
 
 
 def dumps(value: Any) -> bytes:

@@ -1,6 +1,6 @@
 """A per-schema decoder that turns valid JSON rows straight into the validated DataFrame.
 
-:func:`vetiver.validation.validate_frame` is thorough, but its fixed cost per column (pandas
+:func:`vetiver.schema.validate.validate_frame` is thorough, but its fixed cost per column (pandas
 operations on an object frame) is hundreds of microseconds, which dominates small requests. Most
 requests to a model are plain and valid: every column present, non-null, of one JSON type. For
 schemas whose columns are all non-nullable integers, numbers, booleans or strings without
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
 
-from .prototype import Column, TableSchema
+from ..schema.types import Column, TableSchema
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _plan(col: Column) -> _ColumnPlan | None:
 
 class FrameDecoder:
     """Decodes parsed JSON rows (``[{...}, ...]`` or ``{"columns": [...], "data": [...]}``) for
-    one schema, returning None whenever :func:`~vetiver.validation.validate_frame` must decide."""
+    one schema, returning None whenever :func:`~vetiver.schema.validate.validate_frame` must decide."""
 
     def __init__(self, schema: TableSchema, *, extra: str = "ignore") -> None:
         plans = [_plan(col) for col in schema.columns]

@@ -2,7 +2,7 @@
 
 Built from what the API serves, not from the framework's routing table, so the prototype is the
 request schema of every prediction endpoint (with an example row) in each accepted media type,
-and the error responses are described. :class:`~vetiver.server.VetiverAPI` rebuilds it whenever an
+and the error responses are described. :class:`~vetiver.serving.api.VetiverAPI` rebuilds it whenever an
 endpoint is added (vetiver 0.2.6 cached the first document, so later endpoints were missing).
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..schema.types import TableSchema
 from .bodies import ARROW_FILE, ARROW_STREAM, CSV, JSON
-from .prototype import TableSchema
 
 _ERROR_ITEM = {
     "type": "object",

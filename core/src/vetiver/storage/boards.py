@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import plugins
-from .hookspecs import StorageBackend
+from .. import plugins
+from ..hookspecs import StorageBackend
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 
@@ -23,7 +23,7 @@ def backend_for_url(url: str) -> StorageBackend:
         if scheme in backend.schemes:
             return backend
     known = sorted(s for b, _ in plugins.registry("storage backend").values() for s in b.schemes if s)
-    from .errors import UnknownPluginNameError
+    from ..errors import UnknownPluginNameError
 
     raise UnknownPluginNameError(
         f"no storage backend handles {scheme}:// URLs (known schemes: {', '.join(known)}); "

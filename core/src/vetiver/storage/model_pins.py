@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .vetiver_model import VetiverModel
+from ..model import VetiverModel
 
 
 def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = None) -> Any:
@@ -27,7 +27,8 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
     Writing content identical to the newest version is a no-op, and on an unversioned pin the
     previous version is only removed once the new one is complete.
     """
-    from . import pinstore, plugins
+    from .. import plugins
+    from . import pinstore
     from .boards import as_board
 
     board = as_board(board)
@@ -58,14 +59,10 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
 
 
 def _vetiver_meta(model: VetiverModel, format_name: str) -> dict[str, Any]:
-    from .plugins import plugins as loaded_plugins
+    from ..plugins import handler_distribution
 
     schema = model.schema
-    handler_module = type(model.handler).__module__.split(".")[0]
-    plugin = next(
-        (p.distribution for p in loaded_plugins() if p.name == handler_module or p.distribution.replace("-", "_") == handler_module),
-        None,
-    )
+    plugin = handler_distribution(model.handler)
     return {
         # 0.2.6 reads these three.
         "prototype": json.dumps(schema.to_legacy()) if schema is not None else None,

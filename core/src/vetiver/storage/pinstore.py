@@ -30,7 +30,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import PickleConsentError, PinError, PinIntegrityError, PinNotFoundError
+from ..errors import PickleConsentError, PinError, PinIntegrityError, PinNotFoundError
 
 META_FILE = "data.txt"
 STAGING_PREFIX = ".vetiver-staging-"  # '.' sorts before digits: never taken for a newest version

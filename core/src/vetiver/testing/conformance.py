@@ -267,7 +267,7 @@ class HandlerConformance:
         assert set(required) <= set(vetiver_model.metadata.required_pkgs)
 
     def test_prototype_is_built(self, vetiver_model: Any, prototype_data: Any) -> None:
-        from vetiver.prototype import infer_schema, schema_of
+        from vetiver.schema.infer import infer_schema, schema_of
 
         assert vetiver_model.prototype is not None
         assert schema_of(vetiver_model.prototype).names == infer_schema(prototype_data).names

@@ -11,7 +11,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from vetiver_docker.requirements import render, resolve, target_environment
+from vetiver.bundle.requirements import render, resolve, target_environment
 
 
 def _dist(site: Path, name: str, version: str, requires: list[str], direct_url: str | None = None) -> None:
@@ -124,7 +124,7 @@ def test_local_wheels_are_cached_by_source_fingerprint(prepared, tmp_path, monke
 
 
 def test_fingerprint_follows_source_files_not_caches(tmp_path):
-    from vetiver_docker.wheels import fingerprint
+    from vetiver.bundle.wheels import fingerprint
 
     source = tmp_path / "proj"
     (source / "src").mkdir(parents=True)

@@ -11,12 +11,10 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..errors import CLIError
+
 EXIT_ERROR = 1
 EXIT_USAGE = 2
-
-
-class CLIError(Exception):
-    """A usage error found after parsing (shown as one line)."""
 
 
 def _print_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
@@ -32,7 +30,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     """List installed plugins, what each provides, and plugins that failed to load."""
     import warnings
 
-    from . import plugins
+    from .. import plugins
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", plugins.VetiverPluginWarning)  # listed below instead
@@ -67,7 +65,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 def cmd_pins_list(args: argparse.Namespace) -> int:
     """List the pins on a board."""
-    from .boards import board
+    from ..storage.boards import board
 
     for name in sorted(board(args.board).pin_list()):
         print(name)
@@ -76,8 +74,8 @@ def cmd_pins_list(args: argparse.Namespace) -> int:
 
 def cmd_pins_versions(args: argparse.Namespace) -> int:
     """List the versions of a pin, oldest first."""
-    from . import pinstore
-    from .boards import board
+    from ..storage import pinstore
+    from ..storage.boards import board
 
     versions = pinstore.list_versions(board(args.board), args.name)
     _print_table(
@@ -116,7 +114,7 @@ def _coerce(value: str) -> Any:
 
 def cmd_prepare(args: argparse.Namespace, extra: Sequence[str]) -> int:
     """Write a deployable bundle for a pinned model."""
-    from .deploy import prepare
+    from ..deploy import prepare
 
     folder = prepare(args.target, args.board, args.name, args.path, version=args.version, **_parse_options(extra))
     print(f"wrote {args.target} bundle for {args.name!r} to {folder}")
@@ -125,7 +123,7 @@ def cmd_prepare(args: argparse.Namespace, extra: Sequence[str]) -> int:
 
 def cmd_deploy(args: argparse.Namespace, extra: Sequence[str]) -> int:
     """Deploy a pinned model to a target."""
-    from .deploy import deploy
+    from ..deploy import deploy
 
     result = deploy(args.target, args.board, args.name, version=args.version, **_parse_options(extra))
     if result is not None:
@@ -140,7 +138,7 @@ EXTRA_COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Calla
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from ..version import __version__
 
     parser = argparse.ArgumentParser(prog="vetiver", description="Version, share, deploy and monitor models.")
     parser.add_argument("--version", action="version", version=f"vetiver {__version__}")
@@ -188,7 +186,7 @@ def _load_extra_commands() -> None:
     # Core modules that contribute subcommands; imported lazily so `vetiver plugins` stays fast.
     import importlib
 
-    for module in ("vetiver.serve_cli", "vetiver.demo"):
+    for module in ("vetiver.cli.serve", "vetiver.cli.demo"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:
@@ -216,10 +214,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"vetiver: error: {message}", file=sys.stderr)
         return EXIT_ERROR
 
-
-if __name__ == "__main__":  # pragma: no cover
-    # Run as `python -m vetiver.cli`: call the imported module's main, whose EXTRA_COMMANDS the
-    # serve/demo modules fill (they register into `vetiver.cli`, not into `__main__`).
-    from vetiver.cli import main as package_main
-
-    sys.exit(package_main())
