@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from .errors import PluginError
+from .errors import PluginNotInstalledError
 
 if TYPE_CHECKING:  # the plugin's class, for type checkers; loaded on first use at run time
     from vetiver_connect.server import ConnectServer  # noqa: F401
@@ -23,7 +23,7 @@ def _plugin() -> Any:
     except ModuleNotFoundError as error:
         if error.name != "vetiver_connect":
             raise
-        raise PluginError(_INSTALL) from None
+        raise PluginNotInstalledError(_INSTALL) from None
     return vetiver_connect
 
 

@@ -143,7 +143,9 @@ def deploy(
     settings = ContentSettings.from_options(options)
     unknown = set(options) - {"extra_files", "python", "image", "allow_pickle", "packages", "overwrite"}
     if unknown:
-        raise TypeError(f"unknown connect target options: {', '.join(sorted(unknown))}")
+        from vetiver.errors import UnexpectedArgumentError
+
+        raise UnexpectedArgumentError(f"unknown connect target options: {', '.join(sorted(unknown))}")
     short = name.split("/")[-1]
     folder = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix=f"vetiver-connect-{short}-"))
     try:
