@@ -95,8 +95,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
     from .meta import VetiverMeta
     from .mock import get_mock_data, get_mock_model, get_mtcars_model
     from .model import VetiverModel
-    from .schema.infer import vetiver_create_prototype, vetiver_create_ptype
     from .rsconnect import ConnectServer, deploy_connect, deploy_rsconnect
+    from .schema.infer import vetiver_create_prototype, vetiver_create_ptype
     from .schema.pydantic_fields import Prototype, create_prototype
     from .serving.api import VetiverAPI
     from .serving.client import predict, vetiver_endpoint
