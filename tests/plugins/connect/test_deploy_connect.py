@@ -137,3 +137,26 @@ def test_cli_deploys_and_reports_errors_in_one_line(connect, connect_board, app_
     assert main(["deploy", "connect", board_url, name, "--server", free_port_url()]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "CONNECT_API_KEY" in err[0]
+
+
+def test_extra_files_python_and_overwrite(tmp_path, app_environment):
+    from vetiver.errors import FileExistsRefusedError
+
+    board = pins.board_folder(str(tmp_path / "board"), allow_pickle_read=True)
+    model, _ = fitted("cars", 6)
+    vetiver.vetiver_pin_write(board, model)
+    helper = tmp_path / "helper.py"
+    helper.write_text("SCALE = 2\n")
+    own = tmp_path / "requirements.txt"
+    own.write_text("scikit-learn==1.9.1\n")
+    folder = vetiver.prepare("connect", board, "cars", tmp_path / "bundle", extra_files=[str(helper), str(own)],
+                             python="3.11")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["python"]["version"] == "3.11"
+    assert manifest["environment"]["python"]["requires"] == "~=3.11.0"
+    assert "helper.py" in manifest["files"] and "board/cars" in " ".join(manifest["files"])
+    assert (folder / "requirements.txt").read_text() == "scikit-learn==1.9.1\n"  # the user's file wins
+    with pytest.raises(FileExistsRefusedError):
+        vetiver.prepare("connect", board, "cars", folder)
+    vetiver.prepare("connect", board, "cars", folder, overwrite=True)
+    assert "helper.py" not in json.loads((folder / "manifest.json").read_text())["files"]

@@ -33,6 +33,21 @@ def _as_list(value: str | Iterable[str] | None) -> list[str]:
     return [str(item) for item in value]
 
 
+def _empty(folder: Path, overwrite: bool) -> None:
+    """Make ``folder`` empty: every file in it goes into the bundle, so nothing an earlier run
+    (or anyone) left there may stay."""
+    from vetiver.errors import FileExistsRefusedError
+
+    existing = sorted(folder.iterdir()) if folder.is_dir() else []
+    if existing and not overwrite:
+        raise FileExistsRefusedError(
+            f"{folder} is not empty and everything in it would be uploaded; pass overwrite=True (--overwrite) "
+            "to replace its contents, or another path"
+        )
+    for item in existing:
+        shutil.rmtree(item) if item.is_dir() and not item.is_symlink() else item.unlink()
+
+
 def _write(
     board: Any,
     name: str,
@@ -51,7 +66,8 @@ def _write(
     Args:
         board: A pins board or a board URL.
         name: The pin name (``user/name`` on a Connect board).
-        path: The folder to write into (created if missing).
+        path: The folder to write into (created if missing); everything in it is the bundle, so
+            it must be empty unless ``overwrite``, which empties it.
         version: The pin version; the newest when None.
         extra_files: Files the app needs, copied next to ``app.py`` by base name. A
             ``requirements.txt`` among them replaces the generated one.
@@ -60,7 +76,7 @@ def _write(
         image: The execution image, for Connect servers that run content off-host.
         allow_pickle: Consent to unpickling the model in the app; the board's by default.
         packages: Extra distributions the app needs (custom code's), pinned like the rest.
-        overwrite: Replace what an earlier ``prepare`` wrote there.
+        overwrite: Empty the folder first.
 
     Returns:
         The toolkit's :class:`vetiver.bundle.Bundle` (what was written, the pin served).
@@ -78,9 +94,10 @@ def _write(
     if missing:
         raise ExtraFileNotFoundError(f"extra files not found: {', '.join(missing)}")
     folder = Path(path)
+    _empty(folder, overwrite)
     bundle = write_bundle(
         board, name, folder, version, allow_pickle=allow_pickle, packages=_as_list(packages),
-        requirements_file=REQUIREMENTS, also_clear=[MANIFEST, *(f.name for f in extras)], overwrite=overwrite,
+        requirements_file=REQUIREMENTS,
     )
     for extra in extras:  # a requirements.txt among them replaces the generated one
         shutil.copy2(extra, folder / extra.name)
