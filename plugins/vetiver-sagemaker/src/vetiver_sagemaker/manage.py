@@ -122,8 +122,9 @@ def delete_model(aws: Aws, model_name: str) -> None:
 
     described = aws.call("sagemaker", "describe_model", ModelName=model_name)
     url = (described.get("PrimaryContainer") or {}).get("ModelDataUrl")
+    ours = bool(url) and url.endswith(f"/{TARBALL}") and f"{TAG_PREFIX}pin_name" in _tags(aws, described["ModelArn"])
     aws.call("sagemaker", "delete_model", ModelName=model_name)
-    if url and url.endswith(f"/{TARBALL}") and f"{TAG_PREFIX}pin_name" in _tags(aws, described["ModelArn"]):
+    if ours:
         delete_model_data(aws, url)
 
 
