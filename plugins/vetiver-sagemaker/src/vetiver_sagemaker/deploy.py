@@ -226,9 +226,9 @@ def deploy_sagemaker(
             keep = {v["ModelName"] for v in variants}
             deleted = delete_config_and_models(aws, old_config, keep_models=keep, progress=out)
         if autoscaling:
-            from .manage import configure_autoscaling
+            from .manage import put_autoscaling
 
-            configure_autoscaling(aws, endpoint_name, variant_name, autoscaling)
+            put_autoscaling(aws, endpoint_name, variant_name, autoscaling)
     endpoint = SageMakerEndpoint(endpoint_name, aws.region, session=aws.session, endpoint_url=endpoint_url)
     endpoint.deployment = Deployment(model_name, config_name, variant_name, image_uri, model_data_url, deleted)
     return endpoint

@@ -18,12 +18,25 @@ def _resource_id(endpoint_name: str, variant_name: str) -> str:
     return f"endpoint/{endpoint_name}/variant/{variant_name}"
 
 
-def configure_autoscaling(aws: Aws, endpoint_name: str, variant_name: str, settings: Any) -> str:
+def configure_autoscaling(
+    endpoint_name: str,
+    settings: Any,
+    variant_name: str = "AllTraffic",
+    *,
+    region: str | None = None,
+    session: Any = None,
+    endpoint_url: str | None = None,
+) -> str:
     """Target tracking on invocations per instance for one variant; returns the policy name.
 
     ``settings``: ``{"min_capacity": 1, "max_capacity": 4, "target_invocations": 100,
     "scale_in_cooldown": 300, "scale_out_cooldown": 60}`` (invocations per instance per minute).
     """
+    return put_autoscaling(Aws(region, session, endpoint_url), endpoint_name, variant_name, settings)
+
+
+def put_autoscaling(aws: Aws, endpoint_name: str, variant_name: str, settings: Any) -> str:
+    """:func:`configure_autoscaling` with the clients of a deploy."""
     from .requests import dict_option, integer_option
 
     given = dict_option(settings, "autoscaling")

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from vetiver_docker.engine import DockerUnavailableError, engine_problem
 
 from .aws import Aws
-from .errors import ImagePushError, SageMakerError
+from .errors import ImagePushError, SageMakerError, error_code
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,11 @@ class RegistryLogin:
 
 def ensure_repository(aws: Aws, name: str, tags: list[dict[str, str]] | None = None) -> str:
     """The URI of ECR repository ``name``, created (scan on push, tagged) if it does not exist."""
-    ecr = aws.client("ecr")
     try:
-        found = ecr.describe_repositories(repositoryNames=[name])["repositories"]
-    except ecr.exceptions.RepositoryNotFoundException:
-        found = []
-    except Exception:  # everything else is reported by the call below, translated
+        found = aws.call("ecr", "describe_repositories", repositoryNames=[name])["repositories"]
+    except SageMakerError as error:
+        if error_code(error.__cause__) != "RepositoryNotFoundException":
+            raise
         found = []
     if found:
         return found[0]["repositoryUri"]
