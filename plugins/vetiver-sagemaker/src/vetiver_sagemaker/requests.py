@@ -93,7 +93,9 @@ def integer_option(value: Any, what: str) -> int:
 def serverless_config(serverless: Any) -> dict[str, Any]:
     """``ProductionVariantServerlessConfig`` from ``{"memory_size_in_mb": 2048, "max_concurrency": 5,
     "provisioned_concurrency": 1}`` (AWS's own key names work too)."""
-    given = {re.sub(r"(?<!^)(?=[A-Z])", "_", str(k)).lower(): v for k, v in dict_option(serverless, "serverless").items()}
+    aws_names = {"MemorySizeInMB": "memory_size_in_mb", "MaxConcurrency": "max_concurrency",
+                 "ProvisionedConcurrency": "provisioned_concurrency"}  # fmt: skip
+    given = {aws_names.get(str(k), str(k)): v for k, v in dict_option(serverless, "serverless").items()}
     unknown = set(given) - {"memory_size_in_mb", "max_concurrency", "provisioned_concurrency"}
     if unknown:
         raise OptionError(f"unknown serverless settings {', '.join(sorted(unknown))}; use memory_size_in_mb, "
