@@ -50,7 +50,7 @@ class SageMakerRuntimeStandIn:
         stand_in = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 stand_in._invoke(self)
 
             def log_message(self, format: str, *args: object) -> None:

@@ -55,7 +55,7 @@ def folder_pinned(tmp_path) -> Pinned:
 
 
 @pytest.fixture(scope="module")
-def aws_module_env(moto_endpoint, tmp_path_factory) -> Iterator[str]:
+def aws_module_env(moto_endpoint, tmp_path_factory) -> Iterator[str]:  # noqa: F811 - the fixture imported above
     """moto's endpoint URL, with test credentials, region and a private pins cache in the environment."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_ACCESS_KEY_ID", "testing")

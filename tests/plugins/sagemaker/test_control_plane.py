@@ -13,9 +13,9 @@ import io
 import tarfile
 
 import pytest
-from tests.plugins.sagemaker.conftest import REGION, sagemaker, tags_of
 
 import vetiver
+from tests.plugins.sagemaker.conftest import REGION, sagemaker, tags_of
 from vetiver_sagemaker import SageMakerEndpoint, delete_sagemaker, deploy_sagemaker, shift_traffic
 from vetiver_sagemaker.errors import EndpointExistsError, EndpointNotFoundError, RoleError, UnreachableBoardError
 from vetiver_sagemaker.requests import OptionError

@@ -90,7 +90,7 @@ def test_an_update_rolled_back_to_the_old_config_is_reported():
         stub.add_response("describe_endpoint", described("RollingBack", "cars-config-old"), {"EndpointName": "cars"})
         stub.add_response("describe_endpoint", described("InService", "cars-config-old", "health check failed"),
                           {"EndpointName": "cars"})  # fmt: skip
-        with pytest.raises(RollbackError, match="still on configuration cars-config-old.*rolled the update back"):
+        with pytest.raises(RollbackError, match=r"still on configuration cars-config-old.*rolled the update back"):
             wait(sm, clock, updating=True)
 
 

@@ -80,6 +80,9 @@ def serving_runtimes() -> list[ServingRuntime]:
 
 
 if TYPE_CHECKING:
-    from .deploy import deploy_sagemaker
-    from .endpoint import Deployment, SageMakerEndpoint
-    from .manage import configure_autoscaling, delete_sagemaker, shift_traffic
+    from .deploy import deploy_sagemaker as deploy_sagemaker
+    from .endpoint import Deployment as Deployment
+    from .endpoint import SageMakerEndpoint as SageMakerEndpoint
+    from .manage import configure_autoscaling as configure_autoscaling
+    from .manage import delete_sagemaker as delete_sagemaker
+    from .manage import shift_traffic as shift_traffic

@@ -19,11 +19,11 @@ from .requests import (
     async_inference_config,
     check_name,
     environment,
+    new_variant_name,
     production_variant,
     resource_name,
     serverless_config,
     tag_list,
-    new_variant_name,
     unique_name,
     vetiver_tags,
 )

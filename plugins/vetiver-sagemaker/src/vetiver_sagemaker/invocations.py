@@ -187,10 +187,10 @@ def encode(result: Any, kind: str, name: str = "predict") -> bytes:
     if kind == JSON:
         return encoding.dumps(shaped)
     columns = _as_columns(shaped, name)
-    rows = zip(*columns.values())
+    rows = zip(*columns.values(), strict=True)
     if kind == JSON_LINES:
         keys = list(columns)
-        return b"".join(encoding.dumps(dict(zip(keys, row))) + b"\n" for row in rows)
+        return b"".join(encoding.dumps(dict(zip(keys, row, strict=True))) + b"\n" for row in rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
