@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import subprocess
 import sys
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -57,14 +58,23 @@ def ecr_login(aws: Aws) -> RegistryLogin:
 
 
 def _run(command: list[str], *, what: str, stdin: str | None = None, progress: TextIO | None = None) -> None:
+    """Run a docker command, echoing its output lines to ``progress`` as they come (push progress)."""
     out = progress or sys.stdout
-    process = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=3600)
-    if process.stdout:
-        out.write(process.stdout)
-        out.flush()
-    if process.returncode != 0:
-        lines = (process.stderr or process.stdout).strip().splitlines()
-        raise ImagePushError(f"{what} failed (exit {process.returncode}): {lines[-1] if lines else 'no output'}")
+    tail: deque[str] = deque(maxlen=3)
+    with subprocess.Popen(command, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:  # fmt: skip
+        assert process.stdout is not None
+        if stdin is not None:
+            assert process.stdin is not None
+            process.stdin.write(stdin)
+            process.stdin.close()
+        for line in process.stdout:
+            out.write(line)
+            out.flush()
+            tail.append(line.strip())
+        code = process.wait()
+    if code != 0:
+        raise ImagePushError(f"{what} failed (exit {code}): {' | '.join(t for t in tail if t) or 'no output'}")
 
 
 def push_image(
