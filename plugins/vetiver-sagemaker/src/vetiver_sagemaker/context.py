@@ -50,15 +50,17 @@ def prepare(
         UnreachableBoardError: the board is a folder (or memory) board and ``model_data`` is not
             set: a container in AWS cannot read it.
     """
-    from vetiver.boards import as_board
+    from vetiver.bundle import is_local_board
+    from vetiver.storage.boards import as_board
     from vetiver_docker.context import prepare as prepare_docker
-    from vetiver_docker.served_pin import is_local_board
+
+    from vetiver.errors import UnexpectedArgumentError
 
     from .errors import UnreachableBoardError
 
     for fixed in ("runtime", "port", "bundle", "kubernetes"):
         if fixed in options:
-            raise TypeError(f"the sagemaker target sets {fixed} itself; do not pass {fixed}=")
+            raise UnexpectedArgumentError(f"the sagemaker target sets {fixed} itself; do not pass {fixed}=")
     board = as_board(board)
     if is_local_board(board) and not model_data:
         raise UnreachableBoardError(

@@ -117,9 +117,9 @@ def deploy_sagemaker(
         DeploymentFailedError / RollbackError: the endpoint failed or rolled back (FailureReason).
         DockerUnavailableError: a build or push needs a Docker engine and none answers.
     """
-    from vetiver import pinstore
-    from vetiver.boards import as_board
-    from vetiver_docker.served_pin import is_local_board, remote_board_url
+    from vetiver.bundle import is_local_board, remote_board_url
+    from vetiver.storage import pinstore
+    from vetiver.storage.boards import as_board
 
     if mode not in MODES:
         raise OptionError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -268,7 +268,7 @@ def _current_variants(config: dict[str, Any], endpoint: dict[str, Any]) -> list[
 
 def _uses_pickle(board: Any, name: str, version: str, allow_pickle: bool | None) -> bool:
     """Whether the container must unpickle the model; refuses now, not at container start."""
-    from vetiver_docker.served_pin import plan
+    from vetiver.bundle import plan
 
     return plan(board, name, version, bundle=True, allow_pickle=allow_pickle, runtime="sagemaker").uses_pickle
 

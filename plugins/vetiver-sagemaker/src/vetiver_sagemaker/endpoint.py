@@ -110,7 +110,7 @@ class SageMakerEndpoint:
         import orjson
         import pandas as pd
 
-        from vetiver.client import json_body
+        from vetiver.serving.client import json_body
 
         content, _ = self.invoke(json_body(data), **params)
         try:

@@ -11,7 +11,7 @@ container; these are the conventions of AWS's own containers (``peers-and-protoc
   object per row) or CSV (with a header row).
 
 Every format is turned into what core's own ``/predict`` reads (JSON or CSV bytes, or a frame for
-:func:`~vetiver.validation.validate_frame`), so prototype validation is core's, rule for rule.
+:func:`~vetiver.schema.validate.validate_frame`), so prototype validation is core's, rule for rule.
 Bodies past SageMaker's 6 MB payload limit get a 413 saying so, unsupported types 415 and
 unacceptable ``Accept`` values 406; a model that fails answers 500, which SageMaker hands the client
 as a ``ModelError``.
@@ -29,9 +29,10 @@ from typing import Any
 import anyio.to_thread
 import orjson
 
-from vetiver import encoding
-from vetiver.bodies import BodyReader, UnsupportedMediaType, body_error, media_type
-from vetiver.validation import PrototypeValidationError, validate_frame
+from vetiver.errors import PrototypeValidationError, VetiverError
+from vetiver.schema.validate import validate_frame
+from vetiver.serving import encoding
+from vetiver.serving.bodies import BodyReader, UnsupportedMediaType, body_error, media_type
 
 logger = logging.getLogger("vetiver.sagemaker")
 
@@ -51,18 +52,18 @@ REQUEST_TYPES = (JSON, JSON_LINES, CSV, NPY)
 RESPONSE_TYPES = (JSON, JSON_LINES, CSV)
 
 
-class UnsupportedContentType(Exception):
+class UnsupportedContentType(VetiverError):
     """A Content-Type /invocations does not read (HTTP 415)."""
 
     def __init__(self, kind: str) -> None:
         super().__init__(f"unsupported content type {kind!r}; send one of {', '.join(REQUEST_TYPES)}")
 
 
-class NotAcceptable(Exception):
+class NotAcceptable(VetiverError):
     """No media type in ``Accept`` is one /invocations answers in (HTTP 406)."""
 
 
-class PayloadTooLarge(Exception):
+class PayloadTooLarge(VetiverError):
     """A request or response past SageMaker's payload limit (HTTP 413)."""
 
 
@@ -251,7 +252,7 @@ class InvocationsEndpoint:
             status, payload, media = 406, encoding.dumps({"detail": str(error)}), JSON
         except PayloadTooLarge as error:
             status, payload, media = 413, encoding.dumps({"detail": str(error)}), JSON
-        except _ClientGone:
+        except _ClientDisconnected:
             return
         except Exception as error:  # the model failed: SageMaker reports it to the client as ModelError
             logger.exception("POST /invocations failed")
@@ -286,7 +287,7 @@ class InvocationsEndpoint:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise _ClientGone
+                raise _ClientDisconnected
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_payload:
@@ -296,7 +297,7 @@ class InvocationsEndpoint:
                 return b"".join(chunks)
 
 
-class _ClientGone(Exception):
+class _ClientDisconnected(Exception):
     """The client disconnected before sending its whole body."""
 
 

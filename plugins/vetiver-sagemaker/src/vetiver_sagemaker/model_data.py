@@ -29,7 +29,7 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
 
 def pack_pin(board: Any, name: str, version: str, tarball: Path) -> Path:
     """Write pin ``name`` at ``version`` as a one-version folder board into ``tarball``."""
-    from vetiver_docker.served_pin import copy_pin
+    from vetiver.bundle import copy_pin
 
     with tempfile.TemporaryDirectory(prefix="vetiver-model-data-") as scratch:
         folder = copy_pin(board, name, version, Path(scratch) / "board")

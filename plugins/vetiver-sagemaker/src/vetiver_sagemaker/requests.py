@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from vetiver.errors import VetiverError
+from vetiver.errors import InvalidArgumentError
 
 NAME_LIMIT = 63
 """SageMaker model, endpoint-config, endpoint and variant names: at most 63 characters of
@@ -27,7 +27,7 @@ ENVIRONMENT_LIMIT = 16
 TAG_PREFIX = "vetiver:"
 
 
-class OptionError(VetiverError, ValueError):
+class OptionError(InvalidArgumentError):
     """A deploy option SageMaker would refuse; the message gives the allowed values."""
 
 

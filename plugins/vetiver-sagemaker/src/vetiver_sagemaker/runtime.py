@@ -47,7 +47,7 @@ def bind_port(port: int) -> int:
 
 def serve_sagemaker(app: Any, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 1, **options: Any) -> None:
     """Serve with uvicorn on SageMaker's port, draining in-flight requests on SIGTERM."""
-    from vetiver.builtins.runtimes import serve_uvicorn
+    from vetiver.defaults.runtimes import serve_uvicorn
 
     options.setdefault("timeout_graceful_shutdown", DRAIN_SECONDS)
     serve_uvicorn(app, host=host, port=bind_port(port), workers=workers, **options)
