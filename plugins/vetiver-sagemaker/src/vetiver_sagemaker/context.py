@@ -51,10 +51,9 @@ def prepare(
             set: a container in AWS cannot read it.
     """
     from vetiver.bundle import is_local_board
+    from vetiver.errors import UnexpectedArgumentError
     from vetiver.storage.boards import as_board
     from vetiver_docker.context import prepare as prepare_docker
-
-    from vetiver.errors import UnexpectedArgumentError
 
     from .errors import UnreachableBoardError
 

@@ -32,6 +32,7 @@ import orjson
 from vetiver.errors import PrototypeValidationError, VetiverError
 from vetiver.schema.validate import validate_frame
 from vetiver.serving import encoding
+from vetiver.serving.api import BodyTooLarge, read_body
 from vetiver.serving.bodies import BodyReader, UnsupportedMediaType, body_error, media_type
 
 logger = logging.getLogger("vetiver.sagemaker")
@@ -64,7 +65,7 @@ class NotAcceptable(VetiverError):
 
 
 class PayloadTooLarge(VetiverError):
-    """A request or response past SageMaker's payload limit (HTTP 413)."""
+    """A response past SageMaker's payload limit (HTTP 413)."""
 
 
 def request_kind(content_type: str | None) -> str:
@@ -233,12 +234,14 @@ class InvocationsEndpoint:
         self.max_payload = max_payload
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        headers = {key: value.decode("latin-1") for key, value in scope["headers"]
+        headers = {key: value for key, value in scope["headers"]
                    if key in (b"content-type", b"accept", b"content-length")}  # fmt: skip
         try:
-            kind = request_kind(headers.get(b"content-type"))
-            answer = response_kind(headers.get(b"accept"))
-            body = await self._read_body(receive, headers.get(b"content-length"))
+            kind = request_kind(headers.get(b"content-type", b"").decode("latin-1"))
+            answer = response_kind(headers.get(b"accept", b"").decode("latin-1"))
+            body = await read_body(receive, headers.get(b"content-length"), self.max_payload)
+            if body is None:
+                return  # the client went away
             if len(body) > THREAD_THRESHOLD:
                 payload = await anyio.to_thread.run_sync(self._respond, body, kind, answer)
             else:
@@ -250,10 +253,12 @@ class InvocationsEndpoint:
             status, payload, media = 415, encoding.dumps({"detail": str(error)}), JSON
         except NotAcceptable as error:
             status, payload, media = 406, encoding.dumps({"detail": str(error)}), JSON
+        except BodyTooLarge:
+            detail = (f"request body larger than SageMaker's payload limit of {self.max_payload} bytes (6 MB); send "
+                      "fewer rows per request, or use asynchronous inference or batch transform for large inputs")  # fmt: skip
+            status, payload, media = 413, encoding.dumps({"detail": detail}), JSON
         except PayloadTooLarge as error:
             status, payload, media = 413, encoding.dumps({"detail": str(error)}), JSON
-        except _ClientDisconnected:
-            return
         except Exception as error:  # the model failed: SageMaker reports it to the client as ModelError
             logger.exception("POST /invocations failed")
             message = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
@@ -274,31 +279,6 @@ class InvocationsEndpoint:
                 f"{self.max_payload} bytes (6 MB); send fewer rows per request"
             )
         return payload
-
-    async def _read_body(self, receive: Any, content_length: str | None) -> bytes:
-        too_large = PayloadTooLarge(
-            f"request body larger than SageMaker's payload limit of {self.max_payload} bytes (6 MB); "
-            "send fewer rows per request, or use asynchronous inference or batch transform for large inputs"
-        )
-        if content_length is not None and content_length.isdigit() and int(content_length) > self.max_payload:
-            raise too_large
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise _ClientDisconnected
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_payload:
-                raise too_large
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
-
-
-class _ClientDisconnected(Exception):
-    """The client disconnected before sending its whole body."""
 
 
 def execution_parameters() -> dict[str, Any]:

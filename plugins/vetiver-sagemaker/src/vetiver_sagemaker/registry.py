@@ -8,13 +8,10 @@ the user's ``DOCKER_HOST`` and contexts, and its progress is what users know.
 from __future__ import annotations
 
 import base64
-import subprocess
-import sys
-from collections import deque
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from vetiver_docker.engine import DockerUnavailableError, engine_problem
+from vetiver_docker.engine import DockerUnavailableError, engine_problem, run_streaming
 
 from .aws import Aws
 from .errors import ImagePushError, SageMakerError, error_code
@@ -58,23 +55,9 @@ def ecr_login(aws: Aws) -> RegistryLogin:
 
 
 def _run(command: list[str], *, what: str, stdin: str | None = None, progress: TextIO | None = None) -> None:
-    """Run a docker command, echoing its output lines to ``progress`` as they come (push progress)."""
-    out = progress or sys.stdout
-    tail: deque[str] = deque(maxlen=3)
-    with subprocess.Popen(command, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:  # fmt: skip
-        assert process.stdout is not None
-        if stdin is not None:
-            assert process.stdin is not None
-            process.stdin.write(stdin)
-            process.stdin.close()
-        for line in process.stdout:
-            out.write(line)
-            out.flush()
-            tail.append(line.strip())
-        code = process.wait()
+    code, tail = run_streaming(command, progress, stdin=stdin, keep=3)
     if code != 0:
-        raise ImagePushError(f"{what} failed (exit {code}): {' | '.join(t for t in tail if t) or 'no output'}")
+        raise ImagePushError(f"{what} failed (exit {code}): {' | '.join(tail) or 'no output'}")
 
 
 def push_image(
