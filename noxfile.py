@@ -8,10 +8,12 @@ and that plugin.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import nox
+import tomllib
 
 ROOT = Path(__file__).parent
 PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").exists())
@@ -37,6 +39,14 @@ def _apt_packages() -> list[str]:
     for path in sorted(REQUIREMENTS.glob("*-apt.txt")):
         packages += [line.split("#")[0].strip() for line in path.read_text().splitlines() if line.split("#")[0].strip()]
     return sorted(set(packages))
+
+
+def _local_dependencies(plugin: str) -> list[str]:
+    """The monorepo plugins ``plugin`` depends on (vetiver-sagemaker on vetiver-docker), as paths:
+    they are on no package index, so they are installed from their folders."""
+    project = tomllib.loads((ROOT / "plugins" / plugin / "pyproject.toml").read_text())["project"]
+    names = {re.split(r"[<>=!~;\[ ]", dependency, maxsplit=1)[0].lower() for dependency in project["dependencies"]}
+    return [f"./plugins/{other}" for other in PLUGINS if other in names]
 
 
 def _short(plugin: str) -> str:
@@ -98,7 +108,8 @@ def all_plugins(session: nox.Session) -> None:
 def plugin(session: nox.Session, plugin: str) -> None:
     """One plugin's tests in an environment holding only vetiver-core and that plugin."""
     tests = ROOT / "tests" / "plugins" / _short(plugin)
-    session.install("./core", f"./plugins/{plugin}", *_requirements("core", f"plugin-{_short(plugin)}"))
+    session.install("./core", *_local_dependencies(plugin), f"./plugins/{plugin}",
+                    *_requirements("core", f"plugin-{_short(plugin)}"))
     extra = tests / "requirements.txt"
     if extra.exists():
         session.install("-r", str(extra))

@@ -59,9 +59,14 @@ _EXPORTS: dict[str, str] = {
     "hookimpl": "vetiver.hookspecs",
 }
 
+# public name -> (plugin module that defines it, distribution to install for it)
+_PLUGIN_EXPORTS: dict[str, tuple[str, str]] = {
+    "deploy_sagemaker": ("vetiver_sagemaker", "vetiver-sagemaker"),
+}
+
 _SUBMODULES = {"mock", "data", "server", "helpers", "handlers", "plugins", "hookspecs", "prototype", "errors"}
 
-__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+__all__ = sorted([*_EXPORTS, *_PLUGIN_EXPORTS, *_SUBMODULES, "__version__"])
 
 
 # Functions named like the module defining them ("vetiver.deploy", "vetiver.write_docker") are
@@ -78,6 +83,14 @@ def __getattr__(name: str) -> Any:
         return value
     if name in _SUBMODULES:
         return importlib.import_module(f"vetiver.{name}")
+    if name in _PLUGIN_EXPORTS:
+        module, distribution = _PLUGIN_EXPORTS[name]
+        try:
+            value = getattr(importlib.import_module(module), name)
+        except ImportError:
+            raise AttributeError(f"vetiver.{name} needs the {distribution} plugin: pip install {distribution}") from None
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'vetiver' has no attribute {name!r}")
 
 

@@ -293,7 +293,9 @@ class _PostEndpoint:
             elif key == b"content-length":
                 content_length = value
         try:
-            body = await _read_body(receive, content_length, self.api.max_body_size)
+            body = await read_body(receive, content_length, self.api.max_body_size)
+            if body is None:
+                return  # the client went away
             if len(body) > THREAD_THRESHOLD:
                 payload, media = await anyio.to_thread.run_sync(self._respond, body, content_type, accept)
             else:
@@ -306,8 +308,6 @@ class _PostEndpoint:
         except BodyTooLarge:
             limit = self.api.max_body_size
             status, payload, media = 413, encoding.dumps({"detail": f"request body larger than {limit} bytes"}), _JSON
-        except _ClientGone:
-            return
         except Exception as error:
             logger.exception("POST %s failed", scope["path"])
             message = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
@@ -328,11 +328,11 @@ class _PostEndpoint:
         return encoding.dumps(encoding.shape_result(result, self.name)), _JSON
 
 
-class _ClientGone(Exception):
-    """The client disconnected before sending its whole body."""
+async def read_body(receive: Any, content_length: bytes | None, limit: int) -> bytes | None:
+    """An ASGI request's whole body, or None when the client disconnects first.
 
-
-async def _read_body(receive: Any, content_length: bytes | None, limit: int) -> bytes:
+    Raises :class:`BodyTooLarge` past ``limit`` bytes: at once for a larger ``Content-Length``
+    header (raw header bytes), else once that much has arrived (chunked uploads)."""
     if content_length is not None and content_length.isdigit() and int(content_length) > limit:
         raise BodyTooLarge  # refuse before reading a byte
     chunks = []
@@ -340,7 +340,7 @@ async def _read_body(receive: Any, content_length: bytes | None, limit: int) -> 
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise _ClientGone
+            return None
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:  # no or a wrong Content-Length (chunked uploads)

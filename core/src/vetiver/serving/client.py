@@ -7,7 +7,7 @@ message.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
@@ -24,11 +24,24 @@ def vetiver_endpoint(url: str = "http://127.0.0.1:8000/predict") -> str:
     return url[:-1] if url.endswith("/") else url
 
 
-def predict(endpoint: str, data: Any, test_client: Any = None, *, arrow: bool | None = None, **kw: Any) -> pd.DataFrame:
+@runtime_checkable
+class Endpoint(Protocol):
+    """An endpoint that is not a URL: a deploy-target plugin's client for its platform (such as
+    ``vetiver_sagemaker.SageMakerEndpoint``), which :func:`predict` hands the data to."""
+
+    def predict(self, data: Any, **kw: Any) -> pd.DataFrame:
+        """Send ``data`` (as :func:`predict` takes it) and return the predictions."""
+        ...
+
+
+def predict(
+    endpoint: str | Endpoint, data: Any, test_client: Any = None, *, arrow: bool | None = None, **kw: Any
+) -> pd.DataFrame:
     """Send ``data`` to a vetiver endpoint and return the predictions as a DataFrame.
 
     Args:
-        endpoint: The endpoint URL, e.g. from :func:`vetiver_endpoint`.
+        endpoint: The endpoint URL, e.g. from :func:`vetiver_endpoint`, or an :class:`Endpoint`
+            object of a deploy-target plugin, whose ``predict(data, **kw)`` answers instead.
         data: A DataFrame, a Series (one row), a dict (one row) or a JSON-able list of rows.
         test_client: A starlette ``TestClient`` (or any httpx-style client) to send through
             instead of the network; ``endpoint`` may then be a path.
@@ -46,6 +59,8 @@ def predict(endpoint: str, data: Any, test_client: Any = None, *, arrow: bool | 
         TypeError: The server rejected the data (HTTP 422); the message is the server's.
         httpx.HTTPStatusError: Any other error status.
     """
+    if not isinstance(endpoint, str) and isinstance(endpoint, Endpoint):
+        return endpoint.predict(data, **kw)
     import httpx
 
     if isinstance(data, pd.DataFrame) and (arrow or (arrow is None and len(data) >= ARROW_ROWS)):
@@ -54,7 +69,7 @@ def predict(endpoint: str, data: Any, test_client: Any = None, *, arrow: bool | 
             {"Content-Type": ARROW_STREAM, "Accept": f"{ARROW_STREAM}, application/json"},
         )
     else:
-        content, headers = _json_body(data), {"Content-Type": "application/json"}
+        content, headers = json_body(data), {"Content-Type": "application/json"}
     headers.update(kw.pop("headers", None) or {})
     if test_client is not None:
         response = test_client.post(endpoint, content=content, headers=headers, **kw)
@@ -74,7 +89,8 @@ def predict(endpoint: str, data: Any, test_client: Any = None, *, arrow: bool | 
     return pd.DataFrame.from_dict(response.json())
 
 
-def _json_body(data: Any) -> bytes:
+def json_body(data: Any) -> bytes:
+    """``data`` as the JSON array of row objects vetiver servers read (also for plugins' clients)."""
     import json
 
     if isinstance(data, pd.DataFrame):

@@ -70,15 +70,28 @@ def build_image(
             f"no Docker engine is reachable ({problem}); the build context is ready in {context}; "
             f"build it where an engine runs with: {shlex.join(command)}"
         )
+    code, tail = run_streaming(command, progress)
+    if code != 0:
+        raise ImageBuildError(f"docker build of {tag} failed (exit {code}): {' | '.join(tail)}")
+    return tag
+
+
+def run_streaming(command: list[str], progress: TextIO | None = None, *, stdin: str | None = None,
+                  keep: int = 5) -> tuple[int, list[str]]:  # fmt: skip
+    """Run ``command``, echoing its output lines to ``progress`` (stdout by default) as they come,
+    with ``stdin`` as its input; returns the exit code and the last ``keep`` non-empty lines."""
     out = progress or sys.stdout
-    tail: deque[str] = deque(maxlen=5)
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+    tail: deque[str] = deque(maxlen=keep)
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:  # fmt: skip
         assert process.stdout is not None
+        if stdin is not None:
+            assert process.stdin is not None
+            process.stdin.write(stdin)
+            process.stdin.close()
         for line in process.stdout:
             out.write(line)
             out.flush()
-            tail.append(line.strip())
-        code = process.wait()
-    if code != 0:
-        raise ImageBuildError(f"docker build of {tag} failed (exit {code}): {' | '.join(t for t in tail if t)}")
-    return tag
+            if line.strip():
+                tail.append(line.strip())
+        return process.wait(), list(tail)
