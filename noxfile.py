@@ -18,7 +18,7 @@ PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject
 REQUIREMENTS = ROOT / "tests" / "requirements"
 PYTEST = ("pytest", "-p", "no:cacheprovider")
 
-nox.options.sessions = ["system", "lint", "docs", "all", "plugin"]
+nox.options.sessions = ["system", "lint", "docs", "all", "plugin", "example"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
@@ -41,6 +41,14 @@ def _apt_packages() -> list[str]:
 
 def _short(plugin: str) -> str:
     return plugin.removeprefix("vetiver-")
+
+
+def _example_tests(example: str) -> Path:
+    return ROOT / "tests" / "examples" / f"{_short(example)}_example"
+
+
+# Example third-party plugins with a test folder of their own (tests/examples/<name>_example).
+EXAMPLES = sorted(p.name for p in (ROOT / "examples").iterdir() if _example_tests(p.name).is_dir())
 
 
 @nox.session(python=False)
@@ -91,6 +99,20 @@ def all_plugins(session: nox.Session) -> None:
     session.install(*_requirements("core", "serving", "handlers", "docker"))
     # The Docker image tier runs once, in the docker plugin's own session.
     session.run(*PYTEST, "tests", "-m", "not docker", *session.posargs, success_codes=[0, 5])
+
+
+@nox.session
+@nox.parametrize("example", EXAMPLES, ids=[_short(e) for e in EXAMPLES])
+def example(session: nox.Session, example: str) -> None:
+    """An example third-party plugin tested as its users get it: built as a wheel and installed
+    from that wheel (not the checkout) next to vetiver-core and the docker deploy target."""
+    tests = _example_tests(example)
+    session.install("./core", "./plugins/vetiver-docker", *_requirements("core"), "-r", str(tests / "requirements.txt"))
+    wheels = Path(session.create_tmp()) / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
+    session.run("python", "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(wheels), f"./examples/{example}")
+    session.install("--force-reinstall", "--no-deps", *map(str, wheels.glob("*.whl")))
+    session.run(*PYTEST, str(tests), *session.posargs)
 
 
 @nox.session
