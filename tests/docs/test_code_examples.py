@@ -51,17 +51,24 @@ class DemoServer:
 
         self.address = f"127.0.0.1:{_free_port()}"
         port = self.address.rsplit(":", 1)[1]
-        self.process = subprocess.Popen([VETIVER, "demo", "--board", str(folder / "demo-board"), "--port", port],
-                                        env=_clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
-        deadline = time.monotonic() + 90
-        while True:
-            assert self.process.poll() is None, self.process.stderr.read().decode()
-            assert time.monotonic() < deadline, "vetiver demo did not start"
-            try:
-                if httpx.get(f"http://{self.address}/ping", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
+        self.log = folder / "demo.log"  # a file, not a pipe: a full pipe would stall the server
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen([VETIVER, "demo", "--board", str(folder / "demo-board"), "--port", port],
+                                            env=_clean_env(), stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+        deadline = time.monotonic() + 240  # generous: CI machines are small and shared
+        try:
+            while True:
+                assert self.process.poll() is None, f"vetiver demo exited: {self.log.read_text()}"
+                assert time.monotonic() < deadline, "vetiver demo did not start"
+                try:
+                    if httpx.get(f"http://{self.address}/ping", timeout=2).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    time.sleep(0.2)
+        except BaseException:
+            self.process.kill()
+            self.process.wait(30)
+            raise
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
