@@ -7,7 +7,10 @@ A block runs unless the last non-blank line before its fence is a marker comment
 - ``<!-- docs-test: with-demo-server -->``: runs while vetiver's demo model is served on a free
   port of 127.0.0.1; ``127.0.0.1:8080`` in the block is pointed at that port.
 
-The blocks of one page run in order in one namespace, as a reader typing them in would.
+The blocks of one page run in order in one namespace, as a reader typing them in would. A page
+whose examples need a distribution that only some test environments install says so once, anywhere
+on the page: ``<!-- docs-test: page-requires MODULE ... -->``; the page is skipped, with that
+reason, where a module is missing.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 
 MARKER = re.compile(r"^<!--\s*docs-test:\s*(?P<kind>[a-z-]+)(?P<reason>.*?)-->\s*$")
 KINDS = {"skip", "with-demo-server"}
+PAGE_REQUIRES = re.compile(r"^<!--\s*docs-test:\s*page-requires\s+(?P<modules>[\w. ]+?)\s*-->\s*$", re.M)
 DEMO_ADDRESS = "127.0.0.1:8080"
 
 
@@ -68,3 +72,8 @@ def python_blocks(page: Path, root: Path) -> list[CodeBlock]:
         )
         index += 1
     return blocks
+
+
+def page_requirements(page: Path) -> list[str]:
+    """The modules a page's examples need (its ``page-requires`` markers)."""
+    return [m for found in PAGE_REQUIRES.finditer(page.read_text()) for m in found.group("modules").split()]

@@ -4,6 +4,7 @@ page cannot show code that does not work (see markdown_code.py for the markers).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs.markdown_code import DEMO_ADDRESS, KINDS, python_blocks
+from tests.docs.markdown_code import DEMO_ADDRESS, KINDS, page_requirements, python_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -91,6 +92,9 @@ def test_most_examples_run():
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(DOCS).as_posix() for p in PAGES])
 def test_page_examples_run(page: Path, tmp_path: Path) -> None:
+    missing = [m for m in page_requirements(page) if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.skip(f"{page.name} needs {', '.join(missing)}, installed in another nox session")
     blocks = [b for b in python_blocks(page, ROOT) if b.runs]
     if not blocks:
         pytest.skip(f"every python block of {page.name} is marked skip")
