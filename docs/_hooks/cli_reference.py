@@ -20,10 +20,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def vetiver_parser() -> argparse.ArgumentParser:
     """The parser ``vetiver`` runs with, subcommands of vetiver-core's own modules included."""
-    from vetiver import cli
+    from vetiver.cli import commands
 
-    cli._load_extra_commands()  # what main() does before parsing: serve, demo, plugin ...
-    return cli.build_parser()
+    commands._load_extra_commands()  # what main() does before parsing: serve, demo, plugin ...
+    return commands.build_parser()
 
 
 def render_reference() -> str:

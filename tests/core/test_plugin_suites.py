@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from vetiver.hookspecs import StorageBackend, hookimpl
-from vetiver.testing_suites import DeployTargetConformance, ServingRuntimeConformance, StorageBackendConformance
+from vetiver.testing import DeployTargetConformance, ServingRuntimeConformance, StorageBackendConformance
 
 
 class TestFolderBackend(StorageBackendConformance):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from vetiver.plugin_template import PluginTemplateError, new_plugin
+from vetiver.cli.plugin import PluginTemplateError, new_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
 VETIVER = str(Path(sys.executable).with_name("vetiver"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vetiver.testing_suites import DeployTargetConformance
+from vetiver.testing import DeployTargetConformance
 
 
 class TestDockerTargetConformance(DeployTargetConformance):
