@@ -168,7 +168,8 @@ class StorageBackendConformance(_PluginSuite):
         assert again.handler_predict(line_frame()) == line_model.handler_predict(line_frame())
 
     def test_versions_and_identical_writes(self, board: Any, line_model: Any) -> None:
-        from vetiver import VetiverModel, pinstore, vetiver_pin_write
+        from vetiver import VetiverModel, vetiver_pin_write
+        from vetiver.storage import pinstore
 
         from .line_model import LineModel, line_frame
 
