@@ -61,6 +61,8 @@ def python_blocks(page: Path, root: Path) -> list[CodeBlock]:
             index += 1
         previous = next((lines[i].strip() for i in range(start - 1, -1, -1) if lines[i].strip()), "")
         marker = MARKER.match(previous)
+        if marker and marker.group("kind") == "page-requires":  # about the page, not this block
+            marker = None
         blocks.append(
             CodeBlock(
                 page=page.relative_to(root),
