@@ -11,12 +11,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.docs.markdown_code import DEMO_ADDRESS, KINDS, page_requirements, python_blocks
+from vetiver.testing import wait_for_ping
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -48,24 +48,14 @@ class DemoServer:
     """``vetiver demo`` on a free port of 127.0.0.1, started for pages that call a served model."""
 
     def __init__(self, folder: Path) -> None:
-        import httpx
-
         self.address = f"127.0.0.1:{_free_port()}"
         port = self.address.rsplit(":", 1)[1]
         self.log = folder / "demo.log"  # a file, not a pipe: a full pipe would stall the server
         with self.log.open("wb") as log:
             self.process = subprocess.Popen([VETIVER, "demo", "--board", str(folder / "demo-board"), "--port", port],
                                             env=_clean_env(), stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-        deadline = time.monotonic() + 240  # generous: CI machines are small and shared
         try:
-            while True:
-                assert self.process.poll() is None, f"vetiver demo exited: {self.log.read_text()}"
-                assert time.monotonic() < deadline, "vetiver demo did not start"
-                try:
-                    if httpx.get(f"http://{self.address}/ping", timeout=2).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    time.sleep(0.2)
+            wait_for_ping(f"http://{self.address}", self.process, log=self.log)
         except BaseException:
             self.process.kill()
             self.process.wait(30)

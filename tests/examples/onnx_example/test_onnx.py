@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import httpx
@@ -21,7 +20,7 @@ import pins
 import pytest
 
 import vetiver
-from vetiver.testing import assert_predictions_equal, post_in_process
+from vetiver.testing import assert_predictions_equal, post_in_process, wait_for_ping
 
 # The plugin is installed from its wheel only by its own nox session ("example"); elsewhere it is absent.
 pytestmark = pytest.mark.skipif(
@@ -127,15 +126,7 @@ def test_vetiver_serve_serves_the_pin_on_loopback_without_pickle_consent(pinned,
                                env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240  # generous: CI machines are small and shared
-        while True:
-            assert process.poll() is None, process.stderr.read().decode()
-            assert time.monotonic() < deadline, "vetiver serve did not answer /ping"
-            try:
-                if httpx.get(f"{url}/ping", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_for_ping(url, process)
         rows = frame.iloc[50:60]
         answer = vetiver.predict(f"{url}/predict", rows)
         assert answer["predict"].tolist() == sklearn_classifier.predict(rows.to_numpy(np.float32)).tolist()

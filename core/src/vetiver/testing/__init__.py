@@ -24,6 +24,7 @@ from .suites import (
     StorageBackendConformance,
     register_vetiver_plugin,
     vetiver_plugin_manager,
+    wait_for_ping,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "serve_app",
     "vetiver_board",
     "vetiver_plugin_manager",
+    "wait_for_ping",
 ]

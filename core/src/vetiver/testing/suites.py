@@ -43,7 +43,29 @@ __all__ = [
     "StorageBackendConformance",
     "register_vetiver_plugin",
     "vetiver_plugin_manager",
+    "wait_for_ping",
 ]
+
+
+def wait_for_ping(url: str, process: subprocess.Popen, timeout: float = 240, log: Path | None = None) -> None:
+    """Wait until the server ``process`` answers ``GET {url}/ping`` with 200.
+
+    Fails the test, with the server's ``log`` when given, if the process exits first or
+    ``timeout`` seconds pass (generous by default: small shared CI machines import slowly).
+    """
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited ({process.returncode}): {log.read_text() if log else ''}", pytrace=False)
+        if time.monotonic() > deadline:
+            pytest.fail(f"{url}/ping did not answer within {timeout:.0f} s", pytrace=False)
+        try:
+            if httpx.get(f"{url}/ping", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
 
 
 def _free_port() -> int:
@@ -213,7 +235,6 @@ class ServingRuntimeConformance(_PluginSuite):
 
     @pytest.fixture
     def served(self, tmp_path: Path, line_model: Any) -> Iterator[str]:
-        import httpx
         import pins
 
         from vetiver import vetiver_pin_write
@@ -230,15 +251,7 @@ class ServingRuntimeConformance(_PluginSuite):
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + self.startup_timeout
-            while True:
-                assert process.poll() is None, (tmp_path / "server.log").read_text()
-                assert time.monotonic() < deadline, f"runtime {self.runtime!r} did not answer /ping"
-                try:
-                    if httpx.get(f"{url}/ping", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+            wait_for_ping(url, process, self.startup_timeout, tmp_path / "server.log")
             yield url
             process.send_signal(signal.SIGTERM)
             assert process.wait(60) in (0, -signal.SIGTERM), (tmp_path / "server.log").read_text()
