@@ -20,7 +20,7 @@ PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject
 REQUIREMENTS = ROOT / "tests" / "requirements"
 PYTEST = ("pytest", "-p", "no:cacheprovider")
 
-nox.options.sessions = ["system", "lint", "docs", "all", "plugin"]
+nox.options.sessions = ["system", "lint", "docs", "all", "plugin", "example"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
@@ -53,6 +53,14 @@ def _short(plugin: str) -> str:
     return plugin.removeprefix("vetiver-")
 
 
+def _example_tests(example: str) -> Path:
+    return ROOT / "tests" / "examples" / f"{_short(example)}_example"
+
+
+# Example third-party plugins with a test folder of their own (tests/examples/<name>_example).
+EXAMPLES = sorted(p.name for p in (ROOT / "examples").iterdir() if _example_tests(p.name).is_dir())
+
+
 @nox.session(python=False)
 def system(session: nox.Session) -> None:
     """Install the Debian packages test tiers need (Docker engine, Chromium, wrk) when root."""
@@ -80,9 +88,12 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the documentation site strictly (broken links and missing pages fail)."""
-    session.install("mkdocs==1.6.1")
-    session.run("mkdocs", "build", "--strict", "--site-dir", str(Path(session.create_tmp()) / "site"))
+    """Build the documentation site strictly: broken links, missing pages and docstring problems
+    fail. The site's pages, links, search and code examples are tested in tests/docs (session all)."""
+    # vetiver-core for the CLI reference, generated from its parser at build time.
+    session.install("./core", *_requirements("docs"))
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(Path(session.create_tmp()) / "site"),
+                env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session
@@ -98,9 +109,26 @@ def all_plugins(session: nox.Session) -> None:
     """The whole suite with every plugin installed together."""
     editable = [arg for plugin in PLUGINS for arg in ("-e", f"./plugins/{plugin}")]
     session.install("-e", "./core", *editable, "-e", "./examples/vetiver-example")
-    session.install(*_requirements("core", "serving", "handlers", "docker"))
+    # docs: the site test builds the site; the ONNX example plugin's tests run in session example.
+    session.install(*_requirements("core", "serving", "handlers", "docker", "docs"))
     # The Docker image tier runs once, in the docker plugin's own session.
     session.run(*PYTEST, "tests", "-m", "not docker", *session.posargs, success_codes=[0, 5])
+
+
+@nox.session
+@nox.parametrize("example", EXAMPLES, ids=[_short(e) for e in EXAMPLES])
+def example(session: nox.Session, example: str) -> None:
+    """An example third-party plugin tested as its users get it: built as a wheel and installed
+    from that wheel (not the checkout) next to vetiver-core and the docker deploy target."""
+    tests = _example_tests(example)
+    session.install("./core", "./plugins/vetiver-docker", *_requirements("core"), "-r", str(tests / "requirements.txt"))
+    wheels = Path(session.create_tmp()) / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
+    session.run("python", "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(wheels), f"./examples/{example}")
+    session.install("--force-reinstall", "--no-deps", *map(str, wheels.glob("*.whl")))
+    # The plugin's page in the docs: its examples run here, where the plugin is installed.
+    page = f"plugins/{_short(example)}.md"
+    session.run(*PYTEST, str(tests), "tests/docs/test_code_examples.py", "-k", page, *session.posargs)
 
 
 @nox.session

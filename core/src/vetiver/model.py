@@ -35,8 +35,13 @@ class VetiverModel:
             :class:`~vetiver.meta.VetiverMeta`.
 
     Attributes:
-        model, model_name, prototype (a pydantic model class or None), description, metadata
-        (:class:`~vetiver.meta.VetiverMeta`), versioned, handler, handler_predict.
+        model: The model object.
+        model_name: The model's name (and pin name).
+        prototype: The input prototype, a pydantic model class, or None.
+        description: The description.
+        metadata: The model's :class:`~vetiver.meta.VetiverMeta`.
+        versioned: Whether pins keep old versions (``None``: the board decides).
+        handler: The :class:`~vetiver.handlers.base.BaseHandler` wrapping the model.
     """
 
     def __init__(

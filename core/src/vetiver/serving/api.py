@@ -73,7 +73,9 @@ class VetiverAPI:
 
     Attributes:
         app: The ASGI application (a starlette app) to serve.
-        model, show_prototype, check_prototype.
+        model: The served :class:`~vetiver.model.VetiverModel`.
+        show_prototype: Whether ``GET /prototype`` is served.
+        check_prototype: Whether request bodies are validated.
     """
 
     def __init__(

@@ -1,6 +1,9 @@
 """Test support for plugin authors, shipped as a pytest plugin (entry point ``pytest11``):
-the handler conformance suite (:class:`HandlerConformance`), helpers to serve an app on a real
-uvicorn server or post to it in process, and the ``vetiver_board`` fixture.
+the conformance suites of the four extension points (:class:`HandlerConformance`,
+:class:`StorageBackendConformance`, :class:`ServingRuntimeConformance`,
+:class:`DeployTargetConformance`), the ``vetiver_plugin_manager`` and ``register_vetiver_plugin``
+fixtures, helpers to serve an app on a real uvicorn server or post to it in process, and the
+``vetiver_board`` fixture.
 
 pytest loads this package at start-up wherever vetiver-core is installed, so it imports nothing
 but pytest and the standard library at module level. ``-p no:vetiver`` disables it.
@@ -15,5 +18,25 @@ from .conformance import (
     serve_app,
     vetiver_board,
 )
+from .suites import (
+    DeployTargetConformance,
+    ServingRuntimeConformance,
+    StorageBackendConformance,
+    register_vetiver_plugin,
+    vetiver_plugin_manager,
+    wait_for_ping,
+)
 
-__all__ = ["HandlerConformance", "assert_predictions_equal", "post_in_process", "serve_app", "vetiver_board"]
+__all__ = [
+    "DeployTargetConformance",
+    "HandlerConformance",
+    "ServingRuntimeConformance",
+    "StorageBackendConformance",
+    "assert_predictions_equal",
+    "post_in_process",
+    "register_vetiver_plugin",
+    "serve_app",
+    "vetiver_board",
+    "vetiver_plugin_manager",
+    "wait_for_ping",
+]
