@@ -9,7 +9,6 @@ Prints the functions with the most own time and, for reference, the CPU time per
 from __future__ import annotations
 
 import argparse
-import asyncio
 import cProfile
 import json
 import pstats
@@ -19,7 +18,7 @@ import timeit
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from inprocess import scope_for
+from inprocess import asgi_calls
 from model import fitted_model, training_data
 from servers import columnar, records
 
@@ -38,29 +37,16 @@ def main() -> None:
     app = vetiver.VetiverAPI(vetiver.VetiverModel(model, "lm", prototype_data=X), access_log=False).app
     rows, _ = training_data(rows=args.rows, seed=1)
     body = records(rows) if args.format == "json" else json.dumps(columnar(rows)).encode()
-    scope = scope_for(body)
-    statuses = set()
-
-    async def receive() -> dict:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict) -> None:
-        if message["type"] == "http.response.start":
-            statuses.add(message["status"])
-
-    async def run(n: int) -> None:
-        for _ in range(n):
-            await app(dict(scope), receive, send)
-
-    asyncio.run(run(20))  # warm-up: the handler's first-request probe
+    run, statuses = asgi_calls(app, body)
+    run(20)  # warm-up: the handler's first-request probe
     started = time.process_time()
-    asyncio.run(run(args.requests))
+    run(args.requests)
     per_request = (time.process_time() - started) / args.requests * 1e6
     profiler = cProfile.Profile()
     profiler.enable()
-    asyncio.run(run(args.requests))
+    run(args.requests)
     profiler.disable()
-    if statuses != {200}:
+    if set(statuses) != {200}:
         raise SystemExit(f"unexpected statuses {sorted(statuses)}")
     array = rows.to_numpy()
     predict = min(timeit.repeat(lambda: model.predict(array), number=200, repeat=3)) / 200 * 1e6
