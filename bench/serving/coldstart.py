@@ -170,8 +170,8 @@ def main() -> None:
             print(f"{plugin:12} floor {row['floor_s']:.2f} s  vetiver serve {row['vetiver_serve_s']:.2f} s  "
                   f"ratio {row['ratio']:.2f}  phases {row['phases_s']}\n{'':12} imports (ms) {row['imports_ms']}",
                   flush=True)  # fmt: skip
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
+            if args.json:  # after every plugin: a long run that is stopped keeps what it measured
+                args.json.write_text(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
