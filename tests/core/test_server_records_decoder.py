@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from vetiver.errors import PrototypeValidationError
+from tests.core.test_server_fast_frames import _reference, payloads
 from vetiver.schema.infer import infer_schema
 from vetiver.schema.records import frame_from_records
 from vetiver.schema.types import Column, TableSchema
@@ -26,35 +25,13 @@ SCHEMAS = {
     "one": infer_schema(pd.DataFrame({"only": [1.0]})),
 }
 
-VALUES = st.one_of(
-    st.integers(-(2**70), 2**70),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.booleans(),
-    st.none(),
-    st.text(max_size=3),
-    st.lists(st.integers(), max_size=2),
-)
-
-
-def _reference(schema: TableSchema, payload, extra: str) -> np.ndarray | None:
-    try:
-        return validate_frame(schema, frame_from_records(payload), extra=extra).to_numpy()
-    except PrototypeValidationError:
-        return None
-
-
 def _dumps(value) -> bytes:
     return json.dumps(value).encode()  # orjson refuses integers beyond 64 bits; the server reads them
 
 
-@st.composite
-def bodies(draw, schema: TableSchema) -> bytes:
-    names = [*schema.names, *draw(st.lists(st.sampled_from(["extra", "z"]), max_size=1, unique=True))]
-    keep = draw(st.lists(st.sampled_from(names), min_size=len(names) - 1, max_size=len(names), unique=True))
-    rows = draw(st.lists(st.fixed_dictionaries({n: VALUES for n in keep}), min_size=0, max_size=5))
-    if draw(st.booleans()):
-        return _dumps(rows)
-    return _dumps({"columns": keep, "data": [[row[n] for n in keep] for row in rows]})
+def bodies(schema: TableSchema):
+    """The fast-frame tests' payloads (records or columnar, odd values, missing or extra columns) as bytes."""
+    return payloads(schema).map(_dumps)
 
 
 @pytest.mark.parametrize("extra", ["ignore", "forbid"])
@@ -71,6 +48,7 @@ def test_records_decoder_agrees_with_validate_frame(name, extra):
             return
         reference = _reference(schema, json.loads(body), extra)
         assert reference is not None, f"records decoder accepted what validate_frame rejects: {body!r}"
+        reference = reference.to_numpy()
         assert fast.dtype == reference.dtype
         np.testing.assert_array_equal(fast, reference)
 
