@@ -32,26 +32,33 @@ def scope_for(body: bytes) -> dict:
     }  # fmt: skip
 
 
-def cpu_us_per_request(app, body: bytes, requests: int) -> float:
+def asgi_calls(app, body: bytes) -> tuple:
+    """``(run, statuses)``: ``run(n)`` POSTs ``body`` to ``/predict`` n times; ``statuses``
+    collects the answers' status codes."""
     scope = scope_for(body)
-    answers = []
+    statuses: list[int] = []
 
     async def receive() -> dict:
         return {"type": "http.request", "body": body, "more_body": False}
 
     async def send(message: dict) -> None:
         if message["type"] == "http.response.start":
-            answers.append(message["status"])
+            statuses.append(message["status"])
 
-    async def run(n: int) -> None:
+    async def calls(n: int) -> None:
         for _ in range(n):
             await app(dict(scope), receive, send)
 
-    asyncio.run(run(max(requests // 10, 5)))  # warm-up
+    return (lambda n: asyncio.run(calls(n))), statuses
+
+
+def cpu_us_per_request(app, body: bytes, requests: int) -> float:
+    run, answers = asgi_calls(app, body)
+    run(max(requests // 10, 5))  # warm-up
     best = float("inf")
     for _ in range(5):
         started = time.process_time()
-        asyncio.run(run(requests))
+        run(requests)
         best = min(best, (time.process_time() - started) / requests * 1e6)
     if set(answers) != {200}:
         raise RuntimeError(f"unexpected statuses {sorted(set(answers))}")

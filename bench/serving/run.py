@@ -22,9 +22,7 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +37,7 @@ import pyarrow as pa
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+from loadgen import free_port, lua_script, run_wrk  # noqa: E402
 from model import training_data  # noqa: E402
 
 JSON = "application/json"
@@ -53,12 +52,6 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def write_bodies(folder: Path) -> dict[str, tuple[Path, str]]:
@@ -78,41 +71,6 @@ def write_bodies(folder: Path) -> dict[str, tuple[Path, str]]:
     big_json.write_text(X.to_json(orient="records"))
     bodies["json-100000"] = (big_json, JSON)
     return bodies
-
-
-def lua_script(folder: Path, body: Path, content_type: str) -> Path:
-    script = folder / f"{body.stem}-{content_type.rsplit('.', 1)[-1].replace('/', '-')}.lua"
-    script.write_text(
-        'wrk.method = "POST"\n'
-        f'wrk.headers["Content-Type"] = "{content_type}"\n'
-        f'local f = assert(io.open("{body}", "rb"))\n'
-        'wrk.body = f:read("*a")\n'
-        "f:close()\n"
-    )
-    return script
-
-
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-
-
-def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()
-    return float(value) * _UNITS[unit]
-
-
-def run_wrk(url: str, script: Path, duration: int, connections: int) -> tuple[float, float, float, int]:
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency", "-s", str(script), url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    count = int(bad.group(1)) if bad else 0
-    count += sum(int(n) for n in errors.groups()) if errors else 0
-    return rps, p50, p99, count
 
 
 STACKS = {"auto": ("auto", "auto"), "h11": ("h11", "asyncio"), "httptools": ("httptools", "uvloop")}
@@ -241,7 +199,8 @@ def measure(server: str, workload: str, port: int, bodies: dict, folder: Path, a
     connections = 2 if "100000" in workload else args.connections
     url = f"http://127.0.0.1:{port}/predict"
     run_wrk(url, script, 2, connections)  # warm-up
-    return Result(server, workload, *run_wrk(url, script, args.duration, connections))
+    run = run_wrk(url, script, args.duration, connections)
+    return Result(server, workload, run.requests_per_s, run.p50_ms, run.p99_ms, run.errors)
 
 
 def median_result(runs: list[Result]) -> Result:

@@ -92,6 +92,10 @@ class BodyReader:
         if not body or body.isspace():
             raise body_error("a request body", "an empty body")
         if kind == JSON:
+            # Plain rows of a one-dtype schema go from bytes to the array in one typed pass.
+            fast = self._fast.decode_body(body, as_array=as_array) if self._fast is not None else None
+            if fast is not None:
+                return fast
             return self._read_json(parse_json(body), as_array)
         frame = _read_csv(body, self.schema) if kind == CSV else _read_arrow(body, kind)
         if self.schema is None:

@@ -24,6 +24,7 @@ import pandas as pd
 from pandas.api import types as pdt
 
 from ..schema.types import Column, TableSchema
+from .records_decoder import RecordsDecoder
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,12 @@ class FrameDecoder:
         dtypes = {plan.block_dtype for plan in self._plans or ()}
         self._block_dtype = dtypes.pop() if len(dtypes) == 1 else None
         self._block_allowed = self._plans[0].allowed if self._plans and self._block_dtype is not None else None
+        kinds = [col.kind for col in schema.columns]
+        self._records = (
+            RecordsDecoder(self._names, kinds, self._block_dtype, forbid_extra=self._forbid_extra)
+            if self._block_dtype is not None and RecordsDecoder.supports(kinds)
+            else None
+        )
 
     @property
     def enabled(self) -> bool:
@@ -105,6 +112,15 @@ class FrameDecoder:
         if self._block_dtype is not None:
             return self._block_frame(rows, as_array)
         return self._column_frame(rows)
+
+    def decode_body(self, body: bytes, *, as_array: bool = False) -> pd.DataFrame | np.ndarray | None:
+        """Like :meth:`decode`, straight from the bytes of a records body, for a schema of one
+        numeric dtype (:class:`~vetiver.serving.records_decoder.RecordsDecoder`). None when the
+        schema or the body does not qualify: the caller then parses the body and calls decode."""
+        block = self._records.decode(body) if self._records is not None else None
+        if block is None or as_array:
+            return block
+        return pd.DataFrame(block, columns=self._index, copy=False)
 
     def _rows_from_records(self, records: list) -> list[tuple] | None:
         if not records:
