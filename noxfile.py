@@ -1,71 +1,157 @@
 """Test, lint and docs sessions for the vetiver monorepo.
 
-``nox`` (no arguments) runs what CI runs: system packages, lint, docs, the whole suite with every
-plugin installed together, then each plugin's tests in an environment holding only vetiver-core
-and that plugin.
+``nox`` (no arguments) runs what CI runs (``.ci/run``), each test exactly once:
+
+- ``system``: the Debian packages some test tiers need (Docker engine, Chromium, wrk), when root;
+- ``lint``, ``typecheck``, ``docs``: ruff (rules and formatting), mypy, the strict docs build;
+- ``wheels``: every distribution's wheel, built once into ``dist/``;
+- ``install``: a fresh virtual environment installs ``vetiver-core vetiver-xgboost`` by name from
+  ``dist/`` with no index (the install line of the README, before anything is published);
+- ``suite``: every test folder but ``tests/plugins`` (core, cross-plugin, ...), with every plugin
+  installed together, so plugins are proven to coexist;
+- ``plugin(<name>)``: ``tests/plugins/<name>`` in an environment holding only vetiver-core and that
+  plugin, installed from the wheels in ``dist/``, so each plugin is proven to work alone and as
+  packaged. A plugin's tests run here only, never in ``suite``.
+
+New plugins (``plugins/<dist>/pyproject.toml``) and new test folders (``tests/<folder>/``,
+``tests/plugins/<name>/``) are picked up without editing this file; a plugin without a test folder,
+a test folder without a plugin and a test path that collects nothing all fail the run.
+
+Installs use uv when it is on PATH (``.ci/run`` installs it). One install step per environment, with
+``tests/requirements/constraints.txt``: torch resolves to the CPU build in the same step as the
+plugins that need it, so no CUDA wheel is ever downloaded (see CONTRIBUTING.md for machines whose
+only torch source is PyPI).
 """
 
 from __future__ import annotations
 
+import configparser
 import os
+import re
 import shutil
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).parent
-PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").exists())
-REQUIREMENTS = ROOT / "tests" / "requirements"
-PYTEST = ("pytest", "-p", "no:cacheprovider")
+TESTS = ROOT / "tests"
+REQUIREMENTS = TESTS / "requirements"
+CONSTRAINTS = REQUIREMENTS / "constraints.txt"
+OVERRIDES = REQUIREMENTS / "overrides.txt"
+DIST = ROOT / "dist"
+CORE = ROOT / "core"
+EXAMPLE = ROOT / "examples" / "vetiver-example"
+# Folders under tests/ that are not a test tier of the suite session.
+NOT_SUITE = {"plugins", "install", "requirements", "support", "__pycache__"}
+# Requirement files under tests/requirements that are not pip requirements of the suite.
+NOT_PIP = {CONSTRAINTS.name, OVERRIDES.name, "install.txt"}
+# --durations: the slowest tests of every session are listed in the CI output.
+PYTEST = ("python", "-m", "pytest", "-p", "no:cacheprovider", "--durations=20")
 
-nox.options.sessions = ["system", "lint", "docs", "all", "plugin"]
+sys.path.insert(0, str(ROOT / "tools"))
+import system_packages  # noqa: E402 - tools/ is not a package; the system session's logic lives there
+
+nox.options.sessions = ["system", "lint", "typecheck", "docs", "wheels", "install", "suite", "plugin"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
+nox.options.default_venv_backend = "uv|virtualenv"
 
 
-def _requirements(*names: str) -> list[str]:
-    args: list[str] = []
-    for name in names:
-        path = REQUIREMENTS / f"{name}.txt"
-        if path.exists():
-            args += ["-r", str(path)]
-    return args
+def _plugins() -> dict[str, Path]:
+    """Short name (``xgboost``) -> folder of every plugin distribution under plugins/."""
+    folders = sorted(p for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").exists())
+    return {p.name.removeprefix("vetiver-"): p for p in folders}
 
 
-def _apt_packages() -> list[str]:
-    packages: list[str] = []
-    for path in sorted(REQUIREMENTS.glob("*-apt.txt")):
-        packages += [line.split("#")[0].strip() for line in path.read_text().splitlines() if line.split("#")[0].strip()]
-    return sorted(set(packages))
+PLUGINS = _plugins()
 
 
-def _short(plugin: str) -> str:
-    return plugin.removeprefix("vetiver-")
+def _pip_find_links() -> list[str]:
+    """The ``find-links`` of pip's own configuration (uv does not read pip.conf; the local CPU
+    torch wheel may only be reachable this way)."""
+    links = os.environ.get("PIP_FIND_LINKS", "").split()
+    parser = configparser.ConfigParser()
+    parser.read(
+        [
+            "/etc/pip.conf",
+            Path.home() / ".pip" / "pip.conf",
+            Path.home() / ".config" / "pip" / "pip.conf",
+            *filter(None, [os.environ.get("PIP_CONFIG_FILE")]),
+        ]
+    )
+    for section in ("global", "install"):
+        links += parser.get(section, "find-links", fallback="").split()
+    return list(dict.fromkeys(links))
+
+
+def _uses_uv(session: nox.Session) -> bool:
+    return getattr(session.virtualenv, "venv_backend", "") == "uv"
+
+
+def _install(session: nox.Session, *args: str) -> None:
+    """One install step under the repository's constraints (and the pip config's find-links)."""
+    options = ["-c", str(CONSTRAINTS)]
+    for link in _pip_find_links():
+        options += ["--find-links", link]
+    if _uses_uv(session):
+        options += ["--override", str(OVERRIDES)]
+    # pip: the docker plugin builds wheels and the docker tier downloads them with it
+    session.install("pip", *args, *options)
+
+
+def _requirements(*files: Path) -> list[str]:
+    return [arg for path in files if path.exists() for arg in ("-r", str(path))]
+
+
+def _test_folders(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in NOT_SUITE and any(p.rglob("test_*.py")))
+
+
+def _pytest(session: nox.Session, paths: Iterable[Path], **kwargs) -> None:
+    # No success_codes: pytest's exit 5 (nothing collected) fails the session, and the collection
+    # guard fails it when any one of several paths collects nothing.
+    session.run(*PYTEST, *(str(p.relative_to(ROOT)) for p in paths), *session.posargs, **kwargs)
+
+
+def _project_name(distribution: Path) -> str:
+    """The distribution's name as wheel file names spell it (``vetiver_core``)."""
+    match = re.search(r'^name = "([^"]+)"', (distribution / "pyproject.toml").read_text(), re.MULTILINE)
+    if match is None:
+        raise ValueError(f"{distribution}/pyproject.toml has no project name")
+    return match.group(1).replace("-", "_")
+
+
+def _wheel(distribution: Path) -> Path:
+    """The wheel the wheels session built for the distribution in ``distribution``."""
+    name = _project_name(distribution)
+    wheels = sorted(DIST.glob(f"{name}-*.whl"))
+    if len(wheels) != 1:
+        raise FileNotFoundError(f"expected one {name} wheel in dist/, found {len(wheels)}: run nox -s wheels")
+    return wheels[0]
 
 
 @nox.session(python=False)
 def system(session: nox.Session) -> None:
     """Install the Debian packages test tiers need (Docker engine, Chromium, wrk) when root."""
-    packages = _apt_packages()
-    missing = [p for p in packages if not Path(f"/var/lib/dpkg/info/{p}.list").exists()
-               and not Path(f"/var/lib/dpkg/info/{p}:amd64.list").exists()]
-    if not missing:
-        session.log("system packages present: " + " ".join(packages))
-        return
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        session.warn(f"not installing {' '.join(missing)} (needs root and apt-get); their test tiers will be skipped")
-        return
-    env = {"DEBIAN_FRONTEND": "noninteractive"}
-    session.run("apt-get", "update", "-qq", external=True, env=env, success_codes=[0, 100])
-    session.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=env,
-                success_codes=[0, 100])
+    system_packages.main([], log=session.log, warn=session.warn)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over every package, the tests and the examples."""
+    """ruff's rules (complexity included) and its formatting over every package, tests and examples."""
     session.install("ruff==0.17.6")
     session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy over core and every plugin, installed with their dependencies (their types are used)."""
+    packages = [arg for folder in [CORE, *PLUGINS.values()] for arg in ("-e", str(folder))]
+    _install(session, "mypy==1.19.1", "pandas-stubs", "types-PyYAML", *packages)
+    session.run("mypy")
 
 
 @nox.session
@@ -75,32 +161,57 @@ def docs(session: nox.Session) -> None:
     session.run("mkdocs", "build", "--strict", "--site-dir", str(Path(session.create_tmp()) / "site"))
 
 
+@nox.session(python=False)
+def wheels(session: nox.Session) -> None:
+    """Build every distribution's wheel into dist/ (other sessions install these)."""
+    DIST.mkdir(exist_ok=True)
+    distributions = [CORE, *PLUGINS.values()]
+    for folder in distributions:
+        for stale in DIST.glob(f"{_project_name(folder)}-*.whl"):
+            stale.unlink()
+    for folder in distributions:
+        if shutil.which("uv"):
+            session.run("uv", "build", "--quiet", "--wheel", "--out-dir", str(DIST), str(folder))
+        else:
+            session.run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(DIST), str(folder))
+
+
+@nox.session(requires=["wheels"])
+def install(session: nox.Session) -> None:
+    """``pip install vetiver-core vetiver-xgboost`` by name from dist/, with no index, in a fresh venv.
+
+    The dependency wheels are downloaded into dist/ first (by name too: only dist/ has vetiver's),
+    so dist/ ends up an offline wheelhouse for those two distributions."""
+    _install(session, *_requirements(REQUIREMENTS / "install.txt"))
+    names = ["vetiver-core", "vetiver-xgboost"]
+    session.run(
+        "python", "-m", "pip", "download", "--quiet", "--dest", str(DIST), "--find-links", str(DIST),
+        "-c", str(CONSTRAINTS), *names,
+    )  # fmt: skip
+    env = {"VETIVER_WHEELHOUSE": str(DIST), "VETIVER_INSTALL_NAMES": " ".join(names)}
+    _pytest(session, [TESTS / "install"], env=env)
+
+
 @nox.session
-def core(session: nox.Session) -> None:
-    """Core tests: vetiver-core with the sklearn plugin and the example plugin as test fixtures."""
-    session.install("-e", "./core", "-e", "./plugins/vetiver-sklearn", "-e", "./examples/vetiver-example",
-                    *_requirements("core", "serving"))
-    session.run(*PYTEST, "tests/core", *session.posargs, success_codes=[0, 5])
+def suite(session: nox.Session) -> None:
+    """Every test folder but tests/plugins, with every plugin (and the example plugin) installed."""
+    orphans = sorted(p.name for p in _test_folders(TESTS / "plugins") if p.name not in PLUGINS)
+    if orphans:
+        session.error(f"tests/plugins/{orphans[0]} matches no plugin under plugins/ (its tests would never run)")
+    editable = [arg for folder in [CORE, *PLUGINS.values(), EXAMPLE] for arg in ("-e", str(folder))]
+    folders = _test_folders(TESTS)
+    shared = [p for p in sorted(REQUIREMENTS.glob("*.txt")) if p.name not in NOT_PIP and not p.name.endswith("-apt.txt")]
+    _install(session, *editable, *_requirements(*shared, *(folder / "requirements.txt" for folder in folders)))
+    _pytest(session, folders)
 
 
-@nox.session(name="all")
-def all_plugins(session: nox.Session) -> None:
-    """The whole suite with every plugin installed together."""
-    editable = [arg for plugin in PLUGINS for arg in ("-e", f"./plugins/{plugin}")]
-    session.install("-e", "./core", *editable, "-e", "./examples/vetiver-example")
-    session.install(*_requirements("core", "serving", "handlers", "docker"))
-    # The Docker image tier runs once, in the docker plugin's own session.
-    session.run(*PYTEST, "tests", "-m", "not docker", *session.posargs, success_codes=[0, 5])
-
-
-@nox.session
-@nox.parametrize("plugin", PLUGINS, ids=[_short(p) for p in PLUGINS])
+@nox.session(requires=["wheels"])
+@nox.parametrize("plugin", list(PLUGINS))
 def plugin(session: nox.Session, plugin: str) -> None:
-    """One plugin's tests in an environment holding only vetiver-core and that plugin."""
-    tests = ROOT / "tests" / "plugins" / _short(plugin)
-    session.install("./core", f"./plugins/{plugin}", *_requirements("core", f"plugin-{_short(plugin)}"))
-    extra = tests / "requirements.txt"
-    if extra.exists():
-        session.install("-r", str(extra))
-    # exit code 5 = no tests collected: a plugin without tests yet must not fail the run
-    session.run(*PYTEST, str(tests), *session.posargs, success_codes=[0, 5])
+    """One plugin's tests with only vetiver-core and that plugin installed, from dist/'s wheels."""
+    tests = TESTS / "plugins" / plugin
+    if not tests.is_dir():
+        session.error(f"plugin {plugin} has no tests: add tests/plugins/{plugin}/")
+    base = [REQUIREMENTS / "core.txt", tests / "requirements.txt"]
+    _install(session, str(_wheel(CORE)), str(_wheel(PLUGINS[plugin])), *_requirements(*base))
+    _pytest(session, [tests])
