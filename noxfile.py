@@ -182,7 +182,8 @@ def install(session: nox.Session) -> None:
 
     The dependency wheels are downloaded into dist/ first (by name too: only dist/ has vetiver's),
     so dist/ ends up an offline wheelhouse for those two distributions."""
-    _install(session, *_requirements(REQUIREMENTS / "install.txt"))
+    # vetiver-core here too: the suite's conftest imports it (the test's fresh venv has its own)
+    _install(session, str(_wheel(CORE)), *_requirements(REQUIREMENTS / "install.txt"))
     names = ["vetiver-core", "vetiver-xgboost"]
     session.run(
         "python", "-m", "pip", "download", "--quiet", "--dest", str(DIST), "--find-links", str(DIST),
@@ -212,6 +213,26 @@ def plugin(session: nox.Session, plugin: str) -> None:
     tests = TESTS / "plugins" / plugin
     if not tests.is_dir():
         session.error(f"plugin {plugin} has no tests: add tests/plugins/{plugin}/")
-    base = [REQUIREMENTS / "core.txt", tests / "requirements.txt"]
-    _install(session, str(_wheel(CORE)), str(_wheel(PLUGINS[plugin])), *_requirements(*base))
+    requirements = _with_local_wheels(session, tests / "requirements.txt")
+    _install(session, str(_wheel(CORE)), str(_wheel(PLUGINS[plugin])), *_requirements(REQUIREMENTS / "core.txt", requirements))
     _pytest(session, [tests])
+
+
+def _with_local_wheels(session: nox.Session, requirements: Path) -> Path:
+    """A copy of ``requirements`` where each ``./plugins/<dist>`` line names that plugin's wheel in
+    dist/ instead: installed from a wheel file, it is bundled by deploy targets as it is, where a
+    source folder would be rebuilt by every test that prepares a bundle."""
+    if not requirements.exists():
+        return requirements
+    folders = {f"./plugins/{folder.name}": folder for folder in PLUGINS.values()}
+    lines = []
+    for line in requirements.read_text().splitlines():
+        stripped = line.split("#")[0].strip()
+        if stripped.startswith("-r "):  # relative to the file, which moves
+            line = f"-r {(requirements.parent / stripped[3:].strip()).resolve()}"
+        elif stripped in folders:
+            line = str(_wheel(folders[stripped]))
+        lines.append(line)
+    copy = Path(session.create_tmp()) / "requirements.txt"
+    copy.write_text("\n".join(lines) + "\n")
+    return copy

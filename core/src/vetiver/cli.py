@@ -67,9 +67,9 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 def cmd_pins_list(args: argparse.Namespace) -> int:
     """List the pins on a board."""
-    from .boards import board
+    from .boards import existing_board
 
-    for name in sorted(board(args.board).pin_list()):
+    for name in sorted(existing_board(args.board).pin_list()):
         print(name)
     return 0
 
@@ -77,9 +77,9 @@ def cmd_pins_list(args: argparse.Namespace) -> int:
 def cmd_pins_versions(args: argparse.Namespace) -> int:
     """List the versions of a pin, oldest first."""
     from . import pinstore
-    from .boards import board
+    from .boards import existing_board
 
-    versions = pinstore.list_versions(board(args.board), args.name)
+    versions = pinstore.list_versions(existing_board(args.board), args.name)
     _print_table(
         [(v.version, v.created.isoformat() if v.created else "", v.hash or "") for v in versions],
         ("version", "created", "hash"),

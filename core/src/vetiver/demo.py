@@ -43,7 +43,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"pinned {name!r} to the folder board {args.board}")
     if args.no_serve:
         return 0
-    print(f"serving it on http://{args.host}:{args.port} (API page: /__docs__); stop with Ctrl-C")
     from .serve_cli import cmd_serve
 
     serve_args = cli.build_parser().parse_args(

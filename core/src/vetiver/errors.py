@@ -31,6 +31,14 @@ class PinError(VetiverError):
     """A pin could not be read or written."""
 
 
+class BoardNotFoundError(PinError, FileNotFoundError):
+    """A board URL names a local folder that does not exist."""
+
+
+class EndpointError(VetiverError, ConnectionError):
+    """``vetiver.predict`` could not reach the endpoint (nothing listens there, a bad host...)."""
+
+
 class PinNotFoundError(PinError, LookupError):
     """The board holds no pin (or no such version) under that name."""
 

@@ -28,9 +28,10 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
     previous version is only removed once the new one is complete.
     """
     from . import pinstore, plugins
-    from .boards import as_board
+    from .boards import board as board_for_url
 
-    board = as_board(board)
+    if isinstance(board, str):  # writing may create the board's folder: no existence check
+        board = board_for_url(board)
     if versioned is None:
         versioned = model.versioned if model.versioned is not None else True
     handler = model.handler
