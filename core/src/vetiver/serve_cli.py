@@ -42,7 +42,7 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                raise cli.CLIError(f"port {port} on {host} is already in use: stop what listens there or pass --port")
+                raise cli.CLIError(f"port {port} on {host} is already in use: stop what listens there or pass --port") from None
             raise cli.CLIError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
@@ -126,9 +126,8 @@ def _settings(args: argparse.Namespace) -> ServeSettings:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve a pinned model until interrupted; 0 on a clean shutdown."""
     from . import plugins
-    from .errors import PickleConsentError
-
     from .boards import check_board_exists
+    from .errors import PickleConsentError
 
     settings = _settings(args)
     check_board_exists(settings.board)
