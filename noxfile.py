@@ -19,8 +19,8 @@ a test folder without a plugin and a test path that collects nothing all fail th
 
 Installs use uv when it is on PATH (``.ci/run`` installs it). One install step per environment, with
 ``tests/requirements/constraints.txt``: torch resolves to the CPU build in the same step as the
-plugins that need it, so no CUDA wheel is ever downloaded (see CONTRIBUTING.md for machines whose
-only torch source is PyPI).
+plugins that need it, so no CUDA wheel is ever downloaded (docs/ci.md: what a machine whose only
+torch source is PyPI needs).
 """
 
 from __future__ import annotations
