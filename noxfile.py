@@ -140,10 +140,12 @@ def system(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff's rules (complexity included) and its formatting over every package, tests and examples."""
+    """ruff's rules (complexity included) and formatting over every package, tests and examples; one
+    version for core and the plugins."""
     session.install("ruff==0.17.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("python", "tools/bump_version.py", "--check")  # core and plugins share one version
 
 
 @nox.session
