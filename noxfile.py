@@ -152,7 +152,7 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy over core and every plugin, installed with their dependencies (their types are used)."""
     packages = [arg for folder in [CORE, *PLUGINS.values()] for arg in ("-e", str(folder))]
-    _install(session, "mypy==1.19.1", "pandas-stubs", "types-PyYAML", *packages)
+    _install(session, "mypy==2.4.1", "pandas-stubs==3.1.0.261029", "types-PyYAML==6.0.12.20261122", *packages)
     session.run("mypy")
 
 
