@@ -64,7 +64,9 @@ def _create(staging: Path, requirements: list[str]) -> subprocess.CompletedProce
     if created.returncode != 0:
         return created
     # the overrides keep xgboost's multi-GPU nvidia-nccl-cu12 out, as in the nox sessions
-    command = [uv, "pip", "install", "-q", "--python", str(_python(staging)),
+    # --compile-bytecode as pip does: else the first 0.2.6 server start compiles its imports and
+    # can outlast the tests' startup deadline on a loaded machine
+    command = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", str(_python(staging)),
                "--override", str(REQUIREMENTS / "overrides.txt"), *requirements]
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     return subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
