@@ -22,7 +22,7 @@ def prepare(target: str, board: Any, name: str, path: str | Path, version: str |
         The folder written.
     """
     from . import plugins
-    from .boards import as_board
+    from .storage.boards import as_board
 
     deploy_target = plugins.deploy_target(target)
     board = as_board(board)
@@ -50,6 +50,6 @@ def _first_missing(folder: Path) -> Path | None:
 def deploy(target: str, board: Any, name: str, version: str | None = None, **options: Any) -> Any:
     """Deploy pin ``name`` to ``target`` and return what the target reports (a tag, a URL...)."""
     from . import plugins
-    from .boards import as_board
+    from .storage.boards import as_board
 
     return plugins.deploy_target(target).deploy(as_board(board), name, version=version, **options)
