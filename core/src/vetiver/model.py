@@ -14,6 +14,7 @@ from .errors import (
     PinError,
     UnexpectedArgumentError,
     UnknownPluginNameError,
+    install_hint,
 )
 from .handlers.base import BaseHandler, create_handler
 from .meta import VetiverMeta
@@ -100,7 +101,7 @@ class VetiverModel:
             model_format = plugins.model_format(format_name)
         except UnknownPluginNameError as error:
             plugin = stored.get("handler_plugin")
-            advice = f"; install its plugin: pip install {plugin}" if plugin else ""
+            advice = f"; install its plugin: {install_hint(plugin)}" if plugin else ""
             raise PinError(
                 f"pin {name!r} stores a model in format {format_name!r}, which no installed plugin reads{advice}"
             ) from error

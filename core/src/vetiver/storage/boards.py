@@ -23,11 +23,11 @@ def backend_for_url(url: str) -> StorageBackend:
         if scheme in backend.schemes:
             return backend
     known = sorted(s for b, _ in plugins.registry("storage backend").values() for s in b.schemes if s)
-    from ..errors import UnknownPluginNameError
+    from ..errors import UnknownPluginNameError, install_hint
 
     raise UnknownPluginNameError(
         f"no storage backend handles {scheme}:// URLs (known schemes: {', '.join(known)}); "
-        f"if a plugin provides it, install it: pip install vetiver-{scheme}"
+        f"if a plugin provides it, install it: {install_hint(f'vetiver-{scheme}')}"
     )
 
 
