@@ -270,7 +270,9 @@ class HandlerConformance:
         from vetiver.schema.infer import infer_schema, schema_of
 
         assert vetiver_model.prototype is not None
-        assert schema_of(vetiver_model.prototype).names == infer_schema(prototype_data).names
+        served, inferred = schema_of(vetiver_model.prototype), infer_schema(prototype_data)
+        assert served is not None and inferred is not None
+        assert served.names == inferred.names
 
     # --- predictions --------------------------------------------------------------------------
 

@@ -112,7 +112,7 @@ def prepare(
     )  # fmt: skip
     served, folder = written.pin, written.path
     title = f"serves pin {name!r} version {served.version}"
-    image_board = IMAGE_BOARD if served.bundled else written.board_url
+    image_board = IMAGE_BOARD if served.bundled or written.board_url is None else written.board_url
     spec = ImageSpec(
         source=PinSource(image_board, name, served.serve_version, served.bundled, served.uses_pickle, runtime),
         base_image=base_image or default_base_image(),

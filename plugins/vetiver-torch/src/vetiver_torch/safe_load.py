@@ -123,7 +123,7 @@ def _check_program(member: str, program: Any) -> None:
 
 
 def _values_of(tree: Any, key: str) -> list[Any]:
-    found = []
+    found: list[Any] = []
     stack = [tree]
     while stack:
         node = stack.pop()
@@ -143,7 +143,7 @@ def _is_plain_expression(expression: str) -> bool:
         return False
     for token in tokens:
         if token.type == tokenize.NAME:
-            ok = token.string in _EXPRESSION_NAMES or _SYMBOL.fullmatch(token.string)
+            ok = token.string in _EXPRESSION_NAMES or _SYMBOL.fullmatch(token.string) is not None
         elif token.type == tokenize.OP:
             ok = token.string in _EXPRESSION_OPS
         elif token.type == tokenize.STRING:
