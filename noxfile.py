@@ -152,7 +152,9 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy over core and every plugin, installed with their dependencies (their types are used)."""
     packages = [arg for folder in [CORE, *PLUGINS.values()] for arg in ("-e", str(folder))]
-    _install(session, "mypy==2.4.1", "pandas-stubs==3.1.0.261029", "types-PyYAML==6.0.12.20261122", *packages)
+    # pytest: vetiver.testing is a pytest plugin
+    typing = ["mypy==2.4.1", "pandas-stubs==3.1.0.261029", "types-PyYAML==6.0.12.20261122", "pytest==9.2.0"]
+    _install(session, *typing, *packages)
     session.run("mypy")
 
 
