@@ -190,9 +190,19 @@ def install(session: nox.Session) -> None:
     _install(session, str(_wheel(CORE)), *_requirements(REQUIREMENTS / "install.txt"))
     names = ["vetiver-core", "vetiver-xgboost"]
     session.run(
-        "python", "-m", "pip", "download", "--quiet", "--dest", str(DIST), "--find-links", str(DIST),
-        "-c", str(CONSTRAINTS), *names,
-    )  # fmt: skip
+        "python",
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--dest",
+        str(DIST),
+        "--find-links",
+        str(DIST),
+        "-c",
+        str(CONSTRAINTS),
+        *names,
+    )
     env = {"VETIVER_WHEELHOUSE": str(DIST), "VETIVER_INSTALL_NAMES": " ".join(names)}
     _pytest(session, [TESTS / "install"], env=env)
 
@@ -205,7 +215,9 @@ def suite(session: nox.Session) -> None:
         session.error(f"tests/plugins/{orphans[0]} matches no plugin under plugins/ (its tests would never run)")
     editable = [arg for folder in [CORE, *PLUGINS.values(), EXAMPLE] for arg in ("-e", str(folder))]
     folders = _test_folders(TESTS)
-    shared = [p for p in sorted(REQUIREMENTS.glob("*.txt")) if p.name not in NOT_PIP and not p.name.endswith("-apt.txt")]
+    shared = [
+        p for p in sorted(REQUIREMENTS.glob("*.txt")) if p.name not in NOT_PIP and not p.name.endswith("-apt.txt")
+    ]
     _install(session, *editable, *_requirements(*shared, *(folder / "requirements.txt" for folder in folders)))
     _pytest(session, folders)
 
@@ -218,7 +230,12 @@ def plugin(session: nox.Session, plugin: str) -> None:
     if not tests.is_dir():
         session.error(f"plugin {plugin} has no tests: add tests/plugins/{plugin}/")
     requirements = _with_local_wheels(session, tests / "requirements.txt")
-    _install(session, str(_wheel(CORE)), str(_wheel(PLUGINS[plugin])), *_requirements(REQUIREMENTS / "core.txt", requirements))
+    _install(
+        session,
+        str(_wheel(CORE)),
+        str(_wheel(PLUGINS[plugin])),
+        *_requirements(REQUIREMENTS / "core.txt", requirements),
+    )
     _pytest(session, [tests])
 
 

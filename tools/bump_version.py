@@ -38,7 +38,9 @@ def version_file(folder: Path) -> Path:
     pyproject = (folder / "pyproject.toml").read_text()
     match = HATCH_PATH.search(pyproject)
     if match is None or 'dynamic = ["version"]' not in pyproject:
-        raise SystemExit(f"{folder / 'pyproject.toml'}: the version must be dynamic, read from [tool.hatch.version] path")
+        raise SystemExit(
+            f"{folder / 'pyproject.toml'}: the version must be dynamic, read from [tool.hatch.version] path"
+        )
     return folder / match.group(1)
 
 
@@ -67,7 +69,9 @@ def check() -> list[str]:
         for pyproject in depending_on_core():
             found = CORE_RANGE.findall(pyproject.read_text())
             if found != [wanted]:
-                problems.append(f"{pyproject.relative_to(ROOT)}: requires {', '.join(found) or 'no vetiver-core'}, not {wanted}")
+                problems.append(
+                    f"{pyproject.relative_to(ROOT)}: requires {', '.join(found) or 'no vetiver-core'}, not {wanted}"
+                )
     return problems
 
 

@@ -1,6 +1,6 @@
 """Print each nox session's wall time from ``nox --report FILE``, slowest first, and the total.
 
-    python3 tools/session_times.py .nox/report.json
+python3 tools/session_times.py .nox/report.json
 """
 
 from __future__ import annotations

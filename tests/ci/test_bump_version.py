@@ -76,6 +76,7 @@ def test_a_static_version_is_refused(tree):
 
 
 def test_the_repository_agrees_with_itself():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "bump_version.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "bump_version.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr

@@ -34,8 +34,9 @@ def run(info: Path, path: str, *args: str) -> subprocess.CompletedProcess:
 def fake_apt_get(folder: Path, info: Path, installable: str = "*", fails: bool = False) -> Path:
     folder.mkdir()
     script = folder / "apt-get"
-    script.write_text(FAKE_APT_GET.format(log=folder / "calls", info=info, installable=installable,
-                                          fails="yes" if fails else ""))
+    script.write_text(
+        FAKE_APT_GET.format(log=folder / "calls", info=info, installable=installable, fails="yes" if fails else "")
+    )
     script.chmod(0o755)
     return folder
 

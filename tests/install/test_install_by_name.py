@@ -49,37 +49,64 @@ def fresh(tmp_path_factory) -> Path:
     python = folder / "bin" / "python"
     # --no-compile: byte-compiling pandas, pyarrow and xgboost is most of pip's time, and is not
     # what this test is about (resolving the names from the folder is)
-    command = [str(python), "-m", "pip", "install", "--quiet", "--no-compile", "--no-index",
-               "--find-links", WHEELHOUSE, *NAMES]
+    command = [
+        str(python),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-compile",
+        "--no-index",
+        "--find-links",
+        WHEELHOUSE,
+        *NAMES,
+    ]
     result = subprocess.run(command, capture_output=True, text=True, env=_isolated_env(), timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     return folder
 
 
 def test_the_names_install_from_the_folder_alone(fresh: Path):
-    listed = subprocess.run([str(fresh / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
-                            capture_output=True, text=True, env=_isolated_env(), check=True).stdout
+    listed = subprocess.run(
+        [str(fresh / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
+        capture_output=True,
+        text=True,
+        env=_isolated_env(),
+        check=True,
+    ).stdout
     installed = {line.split("==")[0].lower() for line in listed.splitlines()}
     assert set(NAMES) <= installed
 
 
 def test_the_cli_finds_the_plugin(fresh: Path):
-    result = subprocess.run([str(fresh / "bin" / "vetiver"), "plugins"], capture_output=True, text=True,
-                            env=_isolated_env(), timeout=120)
+    result = subprocess.run(
+        [str(fresh / "bin" / "vetiver"), "plugins"], capture_output=True, text=True, env=_isolated_env(), timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "vetiver-xgboost" in result.stdout
 
 
 def test_python_m_vetiver_is_the_cli(fresh: Path):
-    result = subprocess.run([str(fresh / "bin" / "python"), "-m", "vetiver", "--help"], capture_output=True,
-                            text=True, env=_isolated_env(), timeout=120)
+    result = subprocess.run(
+        [str(fresh / "bin" / "python"), "-m", "vetiver", "--help"],
+        capture_output=True,
+        text=True,
+        env=_isolated_env(),
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "usage: vetiver" in result.stdout
 
 
 @pytest.mark.skipif("vetiver-xgboost" not in NAMES, reason="the round trip uses xgboost")
 def test_an_xgboost_model_round_trips_through_a_pin(fresh: Path, tmp_path):
-    result = subprocess.run([str(fresh / "bin" / "python"), "-c", ROUND_TRIP], capture_output=True, text=True,
-                            env=_isolated_env(), cwd=tmp_path, timeout=300)
+    result = subprocess.run(
+        [str(fresh / "bin" / "python"), "-c", ROUND_TRIP],
+        capture_output=True,
+        text=True,
+        env=_isolated_env(),
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().splitlines()[-1] == "3"

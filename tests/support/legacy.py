@@ -66,8 +66,18 @@ def _create(staging: Path, requirements: list[str]) -> subprocess.CompletedProce
     # the overrides keep xgboost's multi-GPU nvidia-nccl-cu12 out, as in the nox sessions
     # --compile-bytecode as pip does: else the first 0.2.6 server start compiles its imports and
     # can outlast the tests' startup deadline on a loaded machine
-    command = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", str(_python(staging)),
-               "--override", str(REQUIREMENTS / "overrides.txt"), *requirements]
+    command = [
+        uv,
+        "pip",
+        "install",
+        "-q",
+        "--compile-bytecode",
+        "--python",
+        str(_python(staging)),
+        "--override",
+        str(REQUIREMENTS / "overrides.txt"),
+        *requirements,
+    ]
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     return subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
 
@@ -115,7 +125,9 @@ class LegacyVetiver:
         """Run ``code`` (which must ``print(json.dumps(...))`` as its last output line)."""
         result = subprocess.run(
             [str(self.python), "-c", textwrap.dedent(code)],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
             env={**os.environ, **env, "PYTHONPATH": ""},
         )
         if result.returncode != 0:

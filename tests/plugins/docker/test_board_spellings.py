@@ -31,7 +31,9 @@ def bundled_meta(context: Path, version: str) -> Path:
     return context / "board" / "cars" / version / "data.txt"
 
 
-@pytest.mark.parametrize("spelling", ["./my-board", "my-board", "~/my-board", "{home}/my-board", "file://{home}/my-board"])
+@pytest.mark.parametrize(
+    "spelling", ["./my-board", "my-board", "~/my-board", "{home}/my-board", "file://{home}/my-board"]
+)
 def test_prepare_accepts_the_spelling(in_home: Path, spelling: str):
     url = spelling.format(home=in_home)
     context = vetiver.prepare("docker", vetiver.board(url, allow_pickle_read=True), "cars", "image", allow_pickle=True)
@@ -47,16 +49,18 @@ def test_a_board_object_made_from_a_relative_path(in_home: Path):
 
 def test_the_readme_command_from_a_relative_board(in_home: Path):
     command = [VETIVER, "prepare", "docker", "./my-board", "cars", "--path", "./image", "--allow-pickle"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "PINS_ALLOW_PICKLE_READ": ""})
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, env={**os.environ, "PINS_ALLOW_PICKLE_READ": ""}
+    )
     assert result.returncode == 0, result.stderr
     assert list((in_home / "image" / "board" / "cars").glob("*/data.txt"))
 
 
 def test_a_failed_prepare_leaves_no_output_folder(in_home: Path):
     command = [VETIVER, "prepare", "docker", "./my-board", "cars", "--path", "./out/image"]  # no pickle consent
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "PINS_ALLOW_PICKLE_READ": ""})
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, env={**os.environ, "PINS_ALLOW_PICKLE_READ": ""}
+    )
     assert result.returncode == 1 and "--allow-pickle" in result.stderr
     assert not (in_home / "out").exists()
 

@@ -42,7 +42,9 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                raise cli.CLIError(f"port {port} on {host} is already in use: stop what listens there or pass --port") from None
+                raise cli.CLIError(
+                    f"port {port} on {host} is already in use: stop what listens there or pass --port"
+                ) from None
             raise cli.CLIError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 

@@ -48,6 +48,7 @@ _MEMBER = re.compile(
 _SYMBOL = re.compile(r"[a-z]+\d+")
 # Names a symbolic shape expression may use besides symbols (s0, u1...): the sympy classes
 # torch.export writes, their assumptions, and torch's own sympy functions.
+# Name tables, several names a line (one a line would bury them in 60 lines):
 # fmt: off
 _EXPRESSION_NAMES = frozenset({
     "Symbol", "Integer", "Rational", "Float", "True", "False",
