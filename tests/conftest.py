@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["tests.support.legacy", "tests.support.moto"]
+pytest_plugins = ["tests.support.legacy", "tests.support.moto", "tests.support.collection_guard"]
 
 
 @pytest.fixture

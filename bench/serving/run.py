@@ -79,8 +79,13 @@ STACKS = {"auto": ("auto", "auto"), "h11": ("h11", "asyncio"), "httptools": ("ht
 def start_server(python: str, script: str, port: int, stack: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(HERE)}
     http, loop = STACKS[stack]
-    process = subprocess.Popen([python, str(HERE / script), str(port), http, loop], cwd=HERE, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        [python, str(HERE / script), str(port), http, loop],
+        cwd=HERE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     body = '[{"x1": 0.1, "x2": 0.2, "x3": 0.3}]'
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -206,8 +211,9 @@ def measure(server: str, workload: str, port: int, bodies: dict, folder: Path, a
 def median_result(runs: list[Result]) -> Result:
     """The run with the median requests/s (its own latencies), errors summed over all runs."""
     chosen = sorted(runs, key=lambda r: r.requests_per_s)[len(runs) // 2]
-    return Result(chosen.server, chosen.workload, chosen.requests_per_s, chosen.p50_ms, chosen.p99_ms,
-                  sum(r.errors for r in runs))  # fmt: skip
+    return Result(
+        chosen.server, chosen.workload, chosen.requests_per_s, chosen.p50_ms, chosen.p99_ms, sum(r.errors for r in runs)
+    )
 
 
 def model_floor() -> dict[str, float]:

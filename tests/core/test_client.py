@@ -53,8 +53,9 @@ def test_every_input_type_gives_a_frame(served):
     assert isinstance(frame, pd.DataFrame) and list(frame.columns) == ["predict"]
     assert np.allclose(frame["predict"], model.predict(X.head(3)))
     for one_row in (X.iloc[0], X.iloc[0].to_dict()):
-        assert np.allclose(vetiver.predict("/predict", one_row, test_client=client, **AUTH)["predict"],
-                           model.predict(X.head(1)))  # fmt: skip
+        assert np.allclose(
+            vetiver.predict("/predict", one_row, test_client=client, **AUTH)["predict"], model.predict(X.head(1))
+        )
     rows = json.loads(X.head(2).to_json(orient="records"))
     assert len(vetiver.predict("/predict", rows, test_client=client, **AUTH)) == 2
 
@@ -141,8 +142,9 @@ def legacy_server(legacy_vetiver, tmp_path):
         port = sock.getsockname()[1]
     script = tmp_path / "legacy_server.py"
     script.write_text(LEGACY_SERVER)
-    process = subprocess.Popen([str(legacy_vetiver.python), str(script), str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        [str(legacy_vetiver.python), str(script), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -215,8 +217,9 @@ def test_the_0_2_6_client_works_against_our_server(legacy_vetiver, tmp_path):
         port = sock.getsockname()[1]
     script = tmp_path / "our_server.py"
     script.write_text(OUR_SERVER)
-    process = subprocess.Popen([sys.executable, str(script), str(port)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -16,16 +16,41 @@ import pytest
 # 0.2.6 module path -> the public names it offered (reference: vetiver-python.md §1).
 PATHS_0_2_6: dict[str, tuple[str, ...]] = {
     "vetiver": (
-        "VetiverModel", "VetiverAPI", "VetiverMeta", "vetiver_endpoint", "predict", "api_data_to_frame",
-        "vetiver_create_prototype", "vetiver_create_ptype", "create_prototype", "Prototype", "InvalidPTypeError",
-        "get_mock_data", "get_mock_model", "get_mtcars_model", "vetiver_pin_write", "load_pkgs", "get_board_pkgs",
-        "write_docker", "prepare_docker", "write_app", "vetiver_write_app", "BaseHandler", "create_handler",
-        "InvalidModelError", "mock", "data",
+        "VetiverModel",
+        "VetiverAPI",
+        "VetiverMeta",
+        "vetiver_endpoint",
+        "predict",
+        "api_data_to_frame",
+        "vetiver_create_prototype",
+        "vetiver_create_ptype",
+        "create_prototype",
+        "Prototype",
+        "InvalidPTypeError",
+        "get_mock_data",
+        "get_mock_model",
+        "get_mtcars_model",
+        "vetiver_pin_write",
+        "load_pkgs",
+        "get_board_pkgs",
+        "write_docker",
+        "prepare_docker",
+        "write_app",
+        "vetiver_write_app",
+        "BaseHandler",
+        "create_handler",
+        "InvalidModelError",
+        "mock",
+        "data",
     ),
     "vetiver.server": ("VetiverAPI", "vetiver_endpoint", "predict"),
     "vetiver.helpers": ("api_data_to_frame",),
     "vetiver.prototype": (
-        "vetiver_create_prototype", "vetiver_create_ptype", "create_prototype", "Prototype", "InvalidPTypeError",
+        "vetiver_create_prototype",
+        "vetiver_create_ptype",
+        "create_prototype",
+        "Prototype",
+        "InvalidPTypeError",
     ),
     "vetiver.vetiver_model": ("VetiverModel", "NoModelAvailableError"),
     "vetiver.meta": ("VetiverMeta",),
@@ -38,7 +63,7 @@ PATHS_0_2_6: dict[str, tuple[str, ...]] = {
     "vetiver.handlers.base": ("BaseHandler", "Handler", "create_handler", "InvalidModelError"),
     # forwards to the vetiver-connect plugin (PluginNotInstalledError when it is missing)
     "vetiver.rsconnect": ("deploy_connect", "deploy_rsconnect"),
-}  # fmt: skip
+}
 
 # Handler classes now ship in plugins: the 0.2.6 paths forward to them when installed.
 PLUGIN_HANDLERS = {

@@ -18,9 +18,12 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (Debian package 'chromium', "
-                                                "listed in tests/requirements/serving-apt.txt)"),
-]  # fmt: skip
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="headless Chromium is not installed (Debian package 'chromium', "
+        "listed in tests/requirements/serving-apt.txt)",
+    ),
+]
 
 SERVER = textwrap.dedent(
     """
@@ -47,8 +50,9 @@ def docs_url(tmp_path):
         port = sock.getsockname()[1]
     script = tmp_path / "serve.py"
     script.write_text(SERVER)
-    process = subprocess.Popen([sys.executable, str(script), str(port)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -68,15 +72,26 @@ def docs_url(tmp_path):
 def test_docs_page_renders_the_predict_endpoint_offline(docs_url, tmp_path):
     result = subprocess.run(
         [
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
             f"--user-data-dir={tmp_path / 'profile'}",
             # No network: every host name but the loopback address fails to resolve.
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-            "--virtual-time-budget=15000", "--dump-dom", docs_url,
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            docs_url,
         ],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     dom = result.stdout
     assert "swagger-ui" in dom, result.stderr[-2000:]
     paths = set(re.findall(r'data-path="([^"]+)"', dom))

@@ -18,14 +18,16 @@ from schemathesis.checks import not_a_server_error  # noqa: E402
 
 
 def _app():
-    X = pd.DataFrame({
-        "B": np.arange(20),
-        "x": np.linspace(0.0, 1.0, 20),
-        "ok": [True, False] * 10,
-        "k": pd.Categorical(["a", "b"] * 10),
-        "t": pd.date_range("2024-01-01", periods=20),
-        "s": [f"s{i}" for i in range(20)],
-    })  # fmt: skip
+    X = pd.DataFrame(
+        {
+            "B": np.arange(20),
+            "x": np.linspace(0.0, 1.0, 20),
+            "ok": [True, False] * 10,
+            "k": pd.Categorical(["a", "b"] * 10),
+            "t": pd.date_range("2024-01-01", periods=20),
+            "s": [f"s{i}" for i in range(20)],
+        }
+    )
     features = pd.DataFrame({"B": X["B"], "x": X["x"]})
 
     class TwoColumns:
@@ -54,14 +56,16 @@ def _ipc(table: pa.Table, stream: bool) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-_ROW = st.fixed_dictionaries({
-    "B": st.one_of(st.integers(-(2**40), 2**40), st.none(), st.floats(allow_nan=False)),
-    "x": st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.none()),
-    "ok": st.one_of(st.booleans(), st.none()),
-    "k": st.sampled_from(["a", "b", "z", ""]),
-    "t": st.datetimes(),
-    "s": st.text(max_size=5),
-})  # fmt: skip
+_ROW = st.fixed_dictionaries(
+    {
+        "B": st.one_of(st.integers(-(2**40), 2**40), st.none(), st.floats(allow_nan=False)),
+        "x": st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.none()),
+        "ok": st.one_of(st.booleans(), st.none()),
+        "k": st.sampled_from(["a", "b", "z", ""]),
+        "t": st.datetimes(),
+        "s": st.text(max_size=5),
+    }
+)
 
 
 @st.composite

@@ -101,8 +101,14 @@ def _stop(process: subprocess.Popen) -> str:
 def test_serve_reads_its_defaults_from_the_environment(pinned):
     board, X = pinned
     port = free_port()
-    env = _clean_env(VETIVER_BOARD=board, VETIVER_PIN_NAME="lm", PORT=str(port), PINS_ALLOW_PICKLE_READ="1",
-                     VETIVER_API_KEY="k", VETIVER_HOST="127.0.0.1")  # fmt: skip
+    env = _clean_env(
+        VETIVER_BOARD=board,
+        VETIVER_PIN_NAME="lm",
+        PORT=str(port),
+        PINS_ALLOW_PICKLE_READ="1",
+        VETIVER_API_KEY="k",
+        VETIVER_HOST="127.0.0.1",
+    )
     process = _serve([], env)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -137,8 +143,17 @@ def test_workers_2_each_load_the_model_once(pinned):
 
 
 def test_settings_round_trip_through_the_environment():
-    settings = ServeSettings(board="/b", name="m", version="v1", allow_pickle=True, api_key="k",
-                             max_body_size=10, extra_columns="forbid", access_log=False, check_prototype=False)  # fmt: skip
+    settings = ServeSettings(
+        board="/b",
+        name="m",
+        version="v1",
+        allow_pickle=True,
+        api_key="k",
+        max_body_size=10,
+        extra_columns="forbid",
+        access_log=False,
+        check_prototype=False,
+    )
     assert ServeSettings.from_env(settings.to_env()) == settings
     with pytest.raises(ValueError, match="VETIVER_BOARD"):
         ServeSettings.from_env({})

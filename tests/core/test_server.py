@@ -40,12 +40,14 @@ def client(regression) -> TestClient:
 @pytest.fixture
 def mixed_model() -> vetiver.VetiverModel:
     """A model whose prototype has a category, a datetime, a nullable float and a string."""
-    X = pd.DataFrame({
-        "n": [1.5, 2.5, None],
-        "k": pd.Categorical(["a", "b", "a"]),
-        "t": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
-        "s": ["x", "y", "z"],
-    })  # fmt: skip
+    X = pd.DataFrame(
+        {
+            "n": [1.5, 2.5, None],
+            "k": pd.Categorical(["a", "b", "a"]),
+            "t": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+            "s": ["x", "y", "z"],
+        }
+    )
 
     class Echo:
         """Returns the number of rows and the category codes it was given."""
@@ -207,7 +209,7 @@ def test_category_levels_and_datetimes_follow_the_same_rules_in_every_format():
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [
-        ("[{\"B\": 1,", "application/json"),
+        ('[{"B": 1,', "application/json"),
         ("", "application/json"),
         ("   ", "text/csv"),
         ("B,C,D\n1,2\n3,4,5,6\n", "text/csv"),
@@ -221,10 +223,22 @@ def test_category_levels_and_datetimes_follow_the_same_rules_in_every_format():
         ('"text"', "application/json"),
         ("[]", "application/json"),
     ],
-    ids=["malformed-json", "empty", "empty-csv", "ragged-csv", "malformed-arrow", "arrow-negative-token",
-         "arrow-negative-length", "malformed-arrow-file", "lone-object", "scalars",
-         "short-row", "string", "no-rows"],
-)  # fmt: skip
+    ids=[
+        "malformed-json",
+        "empty",
+        "empty-csv",
+        "ragged-csv",
+        "malformed-arrow",
+        "arrow-negative-token",
+        "arrow-negative-length",
+        "malformed-arrow-file",
+        "lone-object",
+        "scalars",
+        "short-row",
+        "string",
+        "no-rows",
+    ],
+)
 def test_malformed_and_misshapen_bodies_are_4xx_with_structured_errors(client, body, content_type):
     response = client.post("/predict", content=body, headers={"Content-Type": content_type})
     assert response.status_code == 422, response.text
@@ -309,7 +323,9 @@ def test_custom_endpoints_and_prediction_types():
     proba = client.post("/predict_proba", json=rows).json()["predict_proba"]
     assert np.allclose(proba, v.model.predict_proba(X.head(2)))
     assert "log_proba" in client.post("/log_proba", json=rows).json()
-    with pytest.raises(ValueError, match=r"prediction type 'invalid_type' is not available.*choose one of predict, predict_proba"):
+    with pytest.raises(
+        ValueError, match=r"prediction type 'invalid_type' is not available.*choose one of predict, predict_proba"
+    ):
         api.vetiver_post("invalid_type")
 
     spec = client.get("/openapi.json").json()

@@ -1,8 +1,11 @@
 """vetiver-python 0.2.6 from PyPI in its own virtual environment, for interoperability tests.
 
 The environment is built once per machine and set of framework versions under
-``.cache/legacy-vetiver-0.2.6-<hash>`` (or ``$VETIVER_LEGACY_VENV``) and reused. Where it cannot be built (no package index), tests using it
-are skipped with the pip error as the reason.
+``.cache/legacy-vetiver-0.2.6-<hash>`` (or ``$VETIVER_LEGACY_VENV``) and reused. Frameworks not
+installed in the test environment are pinned as ``tests/requirements/handlers.txt`` pins them, so
+every nox session (each with other frameworks installed) shares one environment. It is built with
+uv where uv is on PATH (seconds instead of minutes), else with pip. Where it cannot be built (no
+package index), tests using it are skipped with the installer's error as the reason.
 """
 
 from __future__ import annotations
@@ -22,6 +25,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORKS = ["scikit-learn", "pandas", "numpy", "xgboost", "statsmodels"]
+REQUIREMENTS = ROOT / "tests" / "requirements"
+
+
+def _pins(path: Path) -> dict[str, str]:
+    """``name -> version`` of a requirements file's ``name==version`` lines."""
+    pins = {}
+    for line in path.read_text().splitlines():
+        name, _, version = line.split("#")[0].strip().partition("==")
+        if version:
+            pins[name.strip().lower()] = version.strip()
+    return pins
 
 
 def legacy_requirements() -> list[str]:
@@ -29,13 +43,43 @@ def legacy_requirements() -> list[str]:
     side unpickle on the other."""
     import importlib.metadata
 
+    known = _pins(REQUIREMENTS / "handlers.txt")
     pinned = []
     for name in FRAMEWORKS:
         try:
             pinned.append(f"{name}=={importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
-            pinned.append(name)
+            pinned.append(f"{name}=={known[name]}" if name in known else name)
     return ["vetiver==0.2.6", "pins==0.9.2", *pinned]
+
+
+def _create(staging: Path, requirements: list[str]) -> subprocess.CompletedProcess:
+    """Make a virtual environment at ``staging`` holding ``requirements``."""
+    uv = shutil.which("uv")
+    if uv is None:
+        venv.EnvBuilder(with_pip=True).create(staging)
+        command = [str(_python(staging)), "-m", "pip", "install", "-q", "--disable-pip-version-check", *requirements]
+        return subprocess.run(command, capture_output=True, text=True, timeout=900)
+    created = subprocess.run([uv, "venv", "-q", "-p", sys.executable, str(staging)], capture_output=True, text=True)
+    if created.returncode != 0:
+        return created
+    # the overrides keep xgboost's multi-GPU nvidia-nccl-cu12 out, as in the nox sessions
+    # --compile-bytecode as pip does: else the first 0.2.6 server start compiles its imports and
+    # can outlast the tests' startup deadline on a loaded machine
+    command = [
+        uv,
+        "pip",
+        "install",
+        "-q",
+        "--compile-bytecode",
+        "--python",
+        str(_python(staging)),
+        "--override",
+        str(REQUIREMENTS / "overrides.txt"),
+        *requirements,
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    return subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
 
 
 def _venv_dir(requirements: list[str]) -> Path:
@@ -63,14 +107,10 @@ def build_legacy_env() -> Path:
         # Build beside the final folder and rename: a half-built environment is never used.
         staging = venv_dir.with_name(f"{venv_dir.name}.building")
         shutil.rmtree(staging, ignore_errors=True)
-        venv.EnvBuilder(with_pip=True).create(staging)
-        result = subprocess.run(
-            [str(_python(staging)), "-m", "pip", "install", "-q", "--disable-pip-version-check", *requirements],
-            capture_output=True, text=True, timeout=900,
-        )
+        result = _create(staging, requirements)
         if result.returncode != 0:
             shutil.rmtree(staging, ignore_errors=True)
-            raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "pip failed")
+            raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "install failed")
         staging.rename(venv_dir)
     return _python(venv_dir)
 
@@ -85,7 +125,9 @@ class LegacyVetiver:
         """Run ``code`` (which must ``print(json.dumps(...))`` as its last output line)."""
         result = subprocess.run(
             [str(self.python), "-c", textwrap.dedent(code)],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
             env={**os.environ, **env, "PYTHONPATH": ""},
         )
         if result.returncode != 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,26 @@ def prepare(target: str, board: Any, name: str, path: str | Path, version: str |
     from .storage.boards import as_board
 
     deploy_target = plugins.deploy_target(target)
+    board = as_board(board)
     folder = Path(path)
+    created = _first_missing(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return deploy_target.prepare(as_board(board), name, folder, version=version, **options)
+    try:
+        return deploy_target.prepare(board, name, folder, version=version, **options)
+    except BaseException:
+        if created is not None:  # a failed prepare leaves no (empty or half-written) folder of ours
+            shutil.rmtree(created, ignore_errors=True)
+        raise
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder ``folder.mkdir(parents=True)`` would create, or None if it exists."""
+    missing = None
+    for candidate in [folder, *folder.parents]:
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing
 
 
 def deploy(target: str, board: Any, name: str, version: str | None = None, **options: Any) -> Any:

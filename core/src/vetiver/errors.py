@@ -7,6 +7,12 @@ clear line and library users can catch vetiver's errors as a group.
 from __future__ import annotations
 
 
+def install_hint(distribution: str) -> str:
+    """The command that installs a vetiver plugin distribution, from an index and, until it is
+    published, from a checkout of the vetiver repository."""
+    return f"pip install {distribution} (from a vetiver checkout: pip install ./plugins/{distribution})"
+
+
 class VetiverError(Exception):
     """Base class for errors vetiver reports to users."""
 
@@ -37,6 +43,14 @@ class UnknownPluginNameError(PluginError, LookupError):
 
 class PinError(VetiverError):
     """A pin could not be read or written."""
+
+
+class BoardNotFoundError(PinError, FileNotFoundError):
+    """A board URL names a local folder that does not exist."""
+
+
+class EndpointError(VetiverError, ConnectionError):
+    """``vetiver.predict`` could not reach the endpoint (nothing listens there, a bad host...)."""
 
 
 class PinNotFoundError(PinError, LookupError):

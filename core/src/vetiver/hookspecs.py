@@ -160,7 +160,7 @@ class DeployTarget:
 
 
 @hookspec(firstresult=True)
-def handler_for_model(model: Any, prototype_data: Any) -> BaseHandler | None:  # type: ignore[empty-body]
+def handler_for_model(model: Any, prototype_data: Any) -> BaseHandler | None:
     """Return a handler wrapping ``model``, or None if this plugin does not handle its type.
 
     The first non-None answer wins. Answer "not mine" without importing your framework: look at

@@ -14,6 +14,7 @@ from .errors import (
     PinError,
     UnexpectedArgumentError,
     UnknownPluginNameError,
+    install_hint,
 )
 from .handlers.base import BaseHandler, create_handler
 from .meta import VetiverMeta
@@ -55,9 +56,7 @@ class VetiverModel:
         **kwargs: Any,
     ) -> None:
         if "ptype_data" in kwargs:
-            warnings.warn(
-                "argument ptype_data is deprecated, use prototype_data", DeprecationWarning, stacklevel=2
-            )
+            warnings.warn("argument ptype_data is deprecated, use prototype_data", DeprecationWarning, stacklevel=2)
             prototype_data = kwargs.pop("ptype_data")
         if kwargs:
             raise UnexpectedArgumentError(f"VetiverModel() got unexpected arguments: {', '.join(sorted(kwargs))}")
@@ -105,7 +104,7 @@ class VetiverModel:
             model_format = plugins.model_format(format_name)
         except UnknownPluginNameError as error:
             plugin = stored.get("handler_plugin")
-            advice = f"; install its plugin: pip install {plugin}" if plugin else ""
+            advice = f"; install its plugin: {install_hint(plugin)}" if plugin else ""
             raise PinError(
                 f"pin {name!r} stores a model in format {format_name!r}, which no installed plugin reads{advice}"
             ) from error
@@ -147,7 +146,9 @@ def _vetiver_meta(meta: Any) -> dict:
         "required_pkgs": user.get("required_pkgs"),
         "python_version": user.get("python_version"),
     }
-    legacy["user"] = {k: v for k, v in user.items() if k not in {"ptype", "required_pkgs", "python_version", "save_ptype"}}
+    legacy["user"] = {
+        k: v for k, v in user.items() if k not in {"ptype", "required_pkgs", "python_version", "save_ptype"}
+    }
     return legacy
 
 

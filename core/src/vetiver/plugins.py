@@ -20,7 +20,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .errors import PluginConflictError, PluginError, UnknownPluginNameError
+from .errors import PluginConflictError, PluginError, UnknownPluginNameError, install_hint
 from .hookspecs import DeployTarget, ModelFormat, ServingRuntime, StorageBackend
 from .version import __version__
 
@@ -242,7 +242,9 @@ def call_isolated(hook_name: str, **kwargs: Any) -> Iterator[tuple[Any, PluginIn
             _record_failure(
                 state(),
                 PluginFailure(
-                    info.name, info.distribution, info.version,
+                    info.name,
+                    info.distribution,
+                    info.version,
                     f"hook {hook_name} raised {_describe_error(error)}",
                 ),
             )
@@ -290,7 +292,7 @@ def get(kind: str, name: str) -> Any:
     maybe = f" Did you mean {hint[0]!r}?" if hint else ""
     raise UnknownPluginNameError(
         f"no {kind} named {name!r} (known: {known}).{maybe} "
-        f"If a plugin provides it, install it: pip install vetiver-{name}"
+        f"If a plugin provides it, install it: {install_hint(f'vetiver-{name}')}"
     )
 
 

@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .errors import PluginNotInstalledError
+from .errors import PluginNotInstalledError, install_hint
 
 
 def docker_plugin(module: str) -> Any:
@@ -23,7 +23,7 @@ def docker_plugin(module: str) -> Any:
         if error.name is None or error.name.split(".")[0] != "vetiver_docker":
             raise
         raise PluginNotInstalledError(
-            "Docker files are written by the vetiver-docker plugin; install it: pip install vetiver-docker"
+            f"Docker files are written by the vetiver-docker plugin; install it: {install_hint('vetiver-docker')}"
         ) from error
 
 

@@ -57,8 +57,21 @@ def image(docker_testbed: DockerTestbed, tmp_path_factory) -> Image:
     docker_testbed.wheelhouse.add(context / "vetiver_requirements.txt")  # the only index the build sees
 
     started = time.monotonic()
-    deploy = [VETIVER, "deploy", "docker", str(pinned.path), pinned.name, "--tag", TAG, "--path", str(context),
-              "--overwrite", "--allow-pickle", "--network", "host"]  # fmt: skip
+    deploy = [
+        VETIVER,
+        "deploy",
+        "docker",
+        str(pinned.path),
+        pinned.name,
+        "--tag",
+        TAG,
+        "--path",
+        str(context),
+        "--overwrite",
+        "--allow-pickle",
+        "--network",
+        "host",
+    ]
     result = subprocess.run(deploy, capture_output=True, text=True, env=env, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert f"Successfully tagged {TAG}" in result.stdout and result.stdout.strip().endswith(TAG)
@@ -80,8 +93,19 @@ def run_container(image: Image) -> Iterator:
         name = f"vetiver-it-{uuid.uuid4().hex[:8]}"
         port = free_port()
         options = [f"--env=PORT={port}", *(f"--env={k}={v}" for k, v in (env or {}).items())]
-        image.docker("run", "--detach", "--name", name, "--network", "host", "--health-interval", "1s",
-                     *options, image.tag, *args)  # fmt: skip
+        image.docker(
+            "run",
+            "--detach",
+            "--name",
+            name,
+            "--network",
+            "host",
+            "--health-interval",
+            "1s",
+            *options,
+            image.tag,
+            *args,
+        )
         started.append(name)
         return Container(name, port)
 
@@ -138,15 +162,24 @@ def test_image_is_non_root_healthchecked_and_has_no_build_leftovers(image: Image
     assert f"VETIVER_PIN_VERSION={image.pinned.versions[-1]}" in config["Env"]
 
     leftovers = image.docker(
-        "run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", image.tag, "-c",
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--entrypoint",
+        "/bin/sh",
+        image.tag,
+        "-c",
         "id -u; ls /vetiver; command -v gcc cc make || true; ls /root/.cache/pip 2>/dev/null || true",
-    ).stdout.split()  # fmt: skip
+    ).stdout.split()
     assert leftovers == ["10001", "board"]  # no wheels, requirements, compilers or pip cache
 
     size = int(image.docker("image", "inspect", "--format", "{{.Size}}", image.tag).stdout)
     base = int(image.docker("image", "inspect", "--format", "{{.Size}}", image.testbed.base_tags[0]).stdout)
-    print(f"\nimage {image.tag}: {size / 1e6:.0f} MB ({(size - base) / 1e6:.0f} MB above the base image), "
-          f"built in {image.build_seconds:.0f} s")  # fmt: skip
+    print(
+        f"\nimage {image.tag}: {size / 1e6:.0f} MB ({(size - base) / 1e6:.0f} MB above the base image), "
+        f"built in {image.build_seconds:.0f} s"
+    )
 
 
 def test_serves_the_pinned_model_over_loopback_and_stops_on_sigterm(image: Image, run_container):
@@ -183,8 +216,14 @@ def test_starts_the_sagemaker_way_with_several_workers(image: Image, run_contain
 
 def test_a_missing_pin_version_fails_fast_with_one_line(image: Image):
     result = image.docker(
-        "run", "--rm", "--network", "host", f"--env=PORT={free_port()}", "--env=VETIVER_PIN_VERSION=20000101T000000Z-00000",
-        image.tag, check=False,
-    )  # fmt: skip
+        "run",
+        "--rm",
+        "--network",
+        "host",
+        f"--env=PORT={free_port()}",
+        "--env=VETIVER_PIN_VERSION=20000101T000000Z-00000",
+        image.tag,
+        check=False,
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("vetiver: error:") and "20000101T000000Z-00000" in result.stderr

@@ -15,12 +15,14 @@ def frame() -> pd.DataFrame:
     a column no model uses."""
     rng = np.random.default_rng(5)
     n = 400
-    data = pd.DataFrame({
-        "x1": rng.normal(size=n),
-        "x2": rng.uniform(1, 3, size=n),
-        "shop": pd.Categorical(rng.choice(["north", "south", "east"], size=n)),
-        "unused": rng.normal(size=n),
-    })  # fmt: skip
+    data = pd.DataFrame(
+        {
+            "x1": rng.normal(size=n),
+            "x2": rng.uniform(1, 3, size=n),
+            "shop": pd.Categorical(rng.choice(["north", "south", "east"], size=n)),
+            "unused": rng.normal(size=n),
+        }
+    )
     data["y"] = 1 + 2 * data.x1 - data.x2 + (data.shop == "south") * 0.7 + rng.normal(scale=0.5, size=n)
     data["bought"] = (data.y + rng.normal(size=n) > 0.5).astype(int)
     return data

@@ -163,8 +163,12 @@ def test_exported_pins_load_without_the_class_code(tmp_path, monkeypatch):
     env = {k: v for k, v in os.environ.items() if k != "PINS_ALLOW_PICKLE_READ"}
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(READ_WITHOUT_CLASS), board_path, json.dumps(rows.tolist())],
-        capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["user_module_loaded"] is False
@@ -276,8 +280,11 @@ def test_modules_pinned_by_0_2_6_load_with_consent(tmp_path, monkeypatch):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(code_dir), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(WRITE_LIKE_0_2_6), str(tmp_path / "board")],
-        capture_output=True, text=True, timeout=300, env=env,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     written = json.loads(result.stdout.strip().splitlines()[-1])
     monkeypatch.syspath_prepend(str(code_dir))

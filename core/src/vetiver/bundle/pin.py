@@ -182,8 +182,11 @@ def copy_pin(board: Any, name: str, version: str, destination: Path) -> Path:
     source = board.construct_path([board.path_to_pin(name), version]).rstrip("/")
     target = destination / name / version
     target.mkdir(parents=True)
+    # find() answers in the filesystem's own spelling (absolute for a folder board made from
+    # "./board"): strip that spelling of the source, not the board's.
+    root = board.fs.info(source)["name"].rstrip("/")
     for remote in board.fs.find(source):
-        local = target / remote[len(source) + 1 :]
+        local = target / remote[len(root) + 1 :]
         local.parent.mkdir(parents=True, exist_ok=True)
         board.fs.get(remote, str(local))
     if not (target / pinstore.META_FILE).exists():

@@ -26,7 +26,7 @@ _LINUX_MACHINES = {"arm64": "aarch64", "amd64": "x86_64", "AMD64": "x86_64"}
 
 def target_environment() -> dict[str, str]:
     """PEP 508 marker values for a Linux container running this Python version."""
-    environment = dict(default_environment())
+    environment = {key: str(value) for key, value in default_environment().items()}
     machine = platform.machine()
     environment.update(
         sys_platform="linux",
@@ -161,7 +161,9 @@ def render(
         via = ", ".join(sorted(dist.required_by))
         lines.append(f"    # via {via}")
         if built:
-            lines.append(f"    # not on a package index: built from {dist.direct_url['url']} as {find_links}/{built[1]}")
+            lines.append(
+                f"    # not on a package index: built from {(dist.direct_url or {}).get('url')} as {find_links}/{built[1]}"
+            )
         elif version is None:
             lines.append("    # not installed here, so not pinned")
     return "\n".join(lines) + "\n"

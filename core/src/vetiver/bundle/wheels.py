@@ -130,8 +130,9 @@ def build_wheels(distributions: Iterable[PinnedDistribution], wheel_dir: Path) -
                 if name not in built:
                     raise WheelBuildError(f"pip wheel built no wheel for {name} from {missing[name]}")
                 found[name] = built[name]
-                if keys[name]:
-                    _store(built[name], cache_dir() / keys[name])
+                key = keys[name]
+                if key:
+                    _store(built[name], cache_dir() / key)
         wheel_dir.mkdir(parents=True, exist_ok=True)
         result = {}
         for name, wheel in found.items():

@@ -65,9 +65,9 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 def cmd_pins_list(args: argparse.Namespace) -> int:
     """List the pins on a board."""
-    from ..storage.boards import board
+    from ..storage.boards import existing_board
 
-    for name in sorted(board(args.board).pin_list()):
+    for name in sorted(existing_board(args.board).pin_list()):
         print(name)
     return 0
 
@@ -75,9 +75,9 @@ def cmd_pins_list(args: argparse.Namespace) -> int:
 def cmd_pins_versions(args: argparse.Namespace) -> int:
     """List the versions of a pin, oldest first."""
     from ..storage import pinstore
-    from ..storage.boards import board
+    from ..storage.boards import existing_board
 
-    versions = pinstore.list_versions(board(args.board), args.name)
+    versions = pinstore.list_versions(existing_board(args.board), args.name)
     _print_table(
         [(v.version, v.created.isoformat() if v.created else "", v.hash or "") for v in versions],
         ("version", "created", "hash"),
@@ -213,4 +213,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"vetiver: error: {message}", file=sys.stderr)
         return EXIT_ERROR
-

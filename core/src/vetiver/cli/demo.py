@@ -30,7 +30,9 @@ def pin_demo_model(board_path: str) -> str:
 
     features = data.load("mtcars").drop(columns="cyl")
     model = VetiverModel(
-        mock.get_mtcars_model(), DEMO_PIN, prototype_data=features.head(1),
+        mock.get_mtcars_model(),
+        DEMO_PIN,
+        prototype_data=features.head(1),
         description="Predicts an mtcars car's number of cylinders (vetiver demo)",
     )
     Path(board_path).mkdir(parents=True, exist_ok=True)
@@ -43,7 +45,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"pinned {name!r} to the folder board {args.board}")
     if args.no_serve:
         return 0
-    print(f"serving it on http://{args.host}:{args.port} (API page: /__docs__); stop with Ctrl-C")
     from .serve import cmd_serve
 
     serve_args = cli.build_parser().parse_args(

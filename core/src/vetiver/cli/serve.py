@@ -11,8 +11,10 @@ pin, a missing handler plugin or a refused pickle is one error line and a non-ze
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
+import socket
 
 from ..serving.app_factory import ServeSettings, load_api
 from . import commands as cli
@@ -28,6 +30,31 @@ def _env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise cli.CLIError(f"{name} must be an integer, not {value!r}") from None
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail with one line when ``host:port`` cannot be listened on (uvicorn would print a
+    multi-line error and exit with 3)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is free
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise cli.CLIError(
+                    f"port {port} on {host} is already in use: stop what listens there or pass --port"
+                ) from None
+            raise cli.CLIError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+def local_url(host: str, port: int) -> str:
+    """The URL a browser on this machine opens for a server bound to ``host:port``."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def setup(parser: argparse.ArgumentParser) -> None:
@@ -102,19 +129,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve a pinned model until interrupted; 0 on a clean shutdown."""
     from .. import plugins
     from ..errors import PickleConsentError
+    from ..storage.boards import check_board_exists
 
     settings = _settings(args)
-    if "://" not in settings.board and not os.path.isdir(os.path.expanduser(settings.board)):
-        raise cli.CLIError(f"no board at {settings.board!r}: the folder does not exist")
+    check_board_exists(settings.board)
     port = args.port if args.port is not None else _env_int("PORT", 8080)
     workers = args.workers if args.workers is not None else _env_int("VETIVER_WORKERS", 1)
     if workers < 1:
         raise cli.CLIError(f"--workers must be at least 1, not {workers}")
     runtime = plugins.serving_runtime(settings.runtime)
+    check_port_free(args.host, port)
     try:
         api = load_api(settings)  # fail here, before binding a port, with one clear line
     except PickleConsentError as error:
         raise PickleConsentError(f"{error}; with vetiver serve, pass --allow-pickle") from error
+    url = local_url(args.host, port)
+    print(f"serving {settings.name!r} on {url} (API docs: {url}/__docs__); stop with Ctrl-C", flush=True)
     if workers == 1:
         runtime.serve(api.app, host=args.host, port=port, workers=1)
         return 0

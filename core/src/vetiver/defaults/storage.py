@@ -14,13 +14,22 @@ def _strip_scheme(url: str) -> str:
     return url.split("://", 1)[1] if "://" in url else url
 
 
-def _folder(url: str, **options: Any) -> Any:
-    import pins
-
+def folder_path(url: str) -> str:
+    """The absolute folder a local board URL names: ``./b``, ``b``, ``~/b``, ``/b``, ``file:///b``,
+    ``local://b``. Absolute, so every consumer (a deploy target copying the pin, a server started
+    elsewhere) sees the same folder whatever its working directory."""
     path = url
     if url.startswith("file://"):
         path = urlsplit(url).path or _strip_scheme(url)
-    return pins.board_folder(os.path.expanduser(path), **options)
+    elif "://" in url:
+        path = _strip_scheme(url)
+    return os.path.abspath(os.path.expanduser(path))
+
+
+def _folder(url: str, **options: Any) -> Any:
+    import pins
+
+    return pins.board_folder(folder_path(url), **options)
 
 
 def _temp(url: str, **options: Any) -> Any:
@@ -63,16 +72,16 @@ def _connect(url: str, **options: Any) -> Any:
 def storage_backends() -> list[StorageBackend]:
     return [
         StorageBackend(
-            "file", ("file", "local", ""), _folder,
+            "file",
+            ("file", "local", ""),
+            _folder,
             description="a local folder board (the default for plain paths)",
         ),
         StorageBackend("temp", ("temp",), _temp, description="a temporary folder board"),
         StorageBackend(
             "s3", ("s3", "s3a"), _s3, packages=("s3fs",), description="Amazon S3 (and S3-compatible) buckets"
         ),
-        StorageBackend(
-            "gs", ("gs", "gcs"), _gcs, packages=("gcsfs",), description="Google Cloud Storage buckets"
-        ),
+        StorageBackend("gs", ("gs", "gcs"), _gcs, packages=("gcsfs",), description="Google Cloud Storage buckets"),
         StorageBackend(
             "az", ("az", "abfs", "abfss"), _azure, packages=("adlfs",), description="Azure Data Lake / Blob storage"
         ),

@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ..errors import InvalidModelError, PredictionTypeError
+from ..errors import InvalidModelError, PredictionTypeError, install_hint
 from ..meta import VetiverMeta
 
 
@@ -158,7 +158,7 @@ def _unhandled_message(model: Any) -> str:
     roots = [c.__module__.split(".")[0] for c in model_type.__mro__ if c.__module__]
     hint = next((_KNOWN_PLUGINS[r] for r in [module.split(".")[0], *roots] if r in _KNOWN_PLUGINS), None)
     advice = (
-        f"install the plugin that handles it: pip install {hint}"
+        f"install the plugin that handles it: {install_hint(hint)}"
         if hint
         else "install a vetiver handler plugin for it, or pass a BaseHandler subclass instance "
         "as the model (see docs/plugin-hooks.md)"

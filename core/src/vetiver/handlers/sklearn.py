@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import PluginNotInstalledError
+from ..errors import PluginNotInstalledError, install_hint
 
 
 def __getattr__(name: str) -> Any:
@@ -13,7 +13,7 @@ def __getattr__(name: str) -> Any:
             from vetiver_sklearn.handler import SKLearnHandler
         except ImportError as error:
             raise PluginNotInstalledError(
-                "SKLearnHandler moved to the vetiver-sklearn plugin; install it: pip install vetiver-sklearn"
+                f"SKLearnHandler moved to the vetiver-sklearn plugin; install it: {install_hint('vetiver-sklearn')}"
             ) from error
         return SKLearnHandler
     raise AttributeError(f"module 'vetiver.handlers.sklearn' has no attribute {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import PluginNotInstalledError
+from ..errors import PluginNotInstalledError, install_hint
 
 
 def __getattr__(name: str) -> Any:
@@ -13,7 +13,7 @@ def __getattr__(name: str) -> Any:
             from vetiver_statsmodels.handler import StatsmodelsHandler
         except ImportError as error:
             raise PluginNotInstalledError(
-                "StatsmodelsHandler moved to the vetiver-statsmodels plugin; install it: pip install vetiver-statsmodels"
+                f"StatsmodelsHandler moved to the vetiver-statsmodels plugin; install it: {install_hint('vetiver-statsmodels')}"
             ) from error
         return StatsmodelsHandler
     raise AttributeError(f"module 'vetiver.handlers.statsmodels' has no attribute {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import PluginNotInstalledError
+from ..errors import PluginNotInstalledError, install_hint
 
 
 def __getattr__(name: str) -> Any:
@@ -13,7 +13,7 @@ def __getattr__(name: str) -> Any:
             from vetiver_torch.handler import TorchHandler
         except ImportError as error:
             raise PluginNotInstalledError(
-                "TorchHandler moved to the vetiver-torch plugin; install it: pip install vetiver-torch"
+                f"TorchHandler moved to the vetiver-torch plugin; install it: {install_hint('vetiver-torch')}"
             ) from error
         return TorchHandler
     raise AttributeError(f"module 'vetiver.handlers.torch' has no attribute {name!r}")

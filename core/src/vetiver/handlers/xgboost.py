@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import PluginNotInstalledError
+from ..errors import PluginNotInstalledError, install_hint
 
 
 def __getattr__(name: str) -> Any:
@@ -13,7 +13,7 @@ def __getattr__(name: str) -> Any:
             from vetiver_xgboost.handler import XGBoostHandler
         except ImportError as error:
             raise PluginNotInstalledError(
-                "XGBoostHandler moved to the vetiver-xgboost plugin; install it: pip install vetiver-xgboost"
+                f"XGBoostHandler moved to the vetiver-xgboost plugin; install it: {install_hint('vetiver-xgboost')}"
             ) from error
         return XGBoostHandler
     raise AttributeError(f"module 'vetiver.handlers.xgboost' has no attribute {name!r}")

@@ -23,7 +23,8 @@ class _Input:
         """The values as an object array (nulls as None for extension arrays)."""
         if self.values is not None and self.values.dtype == object:
             return self.values
-        return self.series.to_numpy(dtype=object, na_value=None)
+        # pandas takes na_value=None (pandas-stubs' overloads do not list it)
+        return self.series.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
 
 
 def _inspect(s: pd.Series, *, text_nulls: bool) -> _Input:

@@ -167,8 +167,7 @@ def _to_number(col: Column, x: _Input, from_text: bool) -> _Converted:
 
 # CSV spellings of booleans -> 1/0. True and False are there for columns a CSV reader already
 # parsed; since True == 1 in Python they also admit the numbers 1 and 0.
-_TEXT_BOOLS = {"true": 1, "True": 1, "TRUE": 1, "1": 1, True: 1,
-               "false": 0, "False": 0, "FALSE": 0, "0": 0, False: 0}  # fmt: skip
+_TEXT_BOOLS = {"true": 1, "True": 1, "TRUE": 1, "1": 1, True: 1, "false": 0, "False": 0, "FALSE": 0, "0": 0, False: 0}
 
 
 def _to_boolean(col: Column, x: _Input, from_text: bool) -> _Converted:

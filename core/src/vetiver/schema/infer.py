@@ -106,7 +106,7 @@ def _(data: None) -> None:
 
 
 @infer_schema.register
-def _(data: pd.DataFrame) -> TableSchema:
+def _infer_frame(data: pd.DataFrame) -> TableSchema:
     names = [str(c) for c in data.columns]
     if len(set(names)) != len(names):
         raise InvalidPTypeError(f"Prototype data has duplicate column names: {names}.")
@@ -123,16 +123,16 @@ def _(data: pd.Series) -> TableSchema:
 @infer_schema.register
 def _(data: np.ndarray) -> TableSchema:
     if data.dtype.names:  # structured arrays carry their own column names
-        return infer_schema(pd.DataFrame(data))
+        return _infer_frame(pd.DataFrame(data))
     if data.ndim != 2:
         raise InvalidPTypeError(f"A numpy prototype must be 2-D (rows x columns); received shape {data.shape}.")
-    return infer_schema(pd.DataFrame(data, columns=[str(i) for i in range(data.shape[1])]))
+    return _infer_frame(pd.DataFrame(data, columns=[str(i) for i in range(data.shape[1])]))
 
 
 @infer_schema.register(pa.Table)
 @infer_schema.register(pa.RecordBatch)
 def _(data: pa.Table | pa.RecordBatch) -> TableSchema:
-    return infer_schema(data.to_pandas())
+    return _infer_frame(data.to_pandas())
 
 
 @infer_schema.register
@@ -188,7 +188,8 @@ def vetiver_create_prototype(data: Any) -> type[Prototype] | BaseModel | None:
     None gives None and a pydantic model *instance* is returned unchanged (as in 0.2.6); anything
     else is ``infer_schema(data).to_pydantic()``. Like 0.2.6 this is a singledispatch function.
     """
-    return infer_schema(data).to_pydantic()
+    schema = infer_schema(data)
+    return None if schema is None else schema.to_pydantic()
 
 
 @vetiver_create_prototype.register

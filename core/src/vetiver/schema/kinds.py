@@ -25,9 +25,23 @@ _FORMAT_KINDS = {v: k for k, v in _KIND_FORMATS.items()}
 _VENDOR_KEYS = ("x-vetiver-kind", "x-vetiver-dtype", "x-vetiver-ordered")
 # Keys that describe the property itself rather than constrain its values.
 _STRUCTURAL_KEYS = {
-    "type", "title", "description", "example", "examples", "default", "enum", "const", "format",
-    "anyOf", "oneOf", "allOf", "$ref", "not", "nullable", *_VENDOR_KEYS,
-}  # fmt: skip
+    "type",
+    "title",
+    "description",
+    "example",
+    "examples",
+    "default",
+    "enum",
+    "const",
+    "format",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "$ref",
+    "not",
+    "nullable",
+    *_VENDOR_KEYS,
+}
 
 
 def _default_string_dtype() -> str:

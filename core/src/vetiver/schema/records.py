@@ -56,7 +56,8 @@ def frame_from_columnar(payload: Any) -> pd.DataFrame:
         raise PrototypeValidationError(
             [_error(None, None, 'an object with "columns" and "data"', type(payload).__name__)]
         )
-    columns, data = payload.get("columns"), payload.get("data")
+    columns: Any = payload.get("columns")
+    data: Any = payload.get("data")
     errors = []
     if not isinstance(columns, list):
         errors.append(_error(None, None, '"columns": an array of names', _show(columns)))

@@ -175,7 +175,6 @@ class TableSchema:
         return _convert_frame(self, frame)
 
 
-
 def _column_to_property(col: Column) -> dict:
     prop: dict[str, Any] = {}
     if col.kind in _KIND_TYPES:
@@ -233,9 +232,34 @@ def _split_types(value: Any) -> tuple[list[str], bool]:
 def _column_from_property(name: str, prop: Any, defs: Mapping) -> Column:
     if not isinstance(prop, Mapping):
         raise InvalidPTypeError(f"JSON schema property {name!r} must be an object, not {prop!r}.")
-    prop = _resolve_ref(prop, defs)
+    prop, nullable = _fold_unions(_resolve_ref(prop, defs), defs)
+    types, type_null = _split_types(prop.get("type"))
+    nullable = nullable or type_null or prop.get("nullable") is True  # OpenAPI 3.0 style
+    enum = prop.get("enum")
+    if enum is None and "const" in prop:
+        enum = [prop["const"]]
+    kind, nullable = _kind(name, prop, types, enum, nullable)
+    constraints, levels, nullable = _constraints(name, prop, kind, enum, nullable)
+    dtype = prop.get("x-vetiver-dtype")
+    if dtype is None:
+        dtype = _NULLABLE_DTYPES.get(kind) if nullable else None
+        dtype = dtype or _DEFAULT_DTYPES[kind]
+    return Column(
+        name=name,
+        kind=kind,
+        dtype=dtype,
+        nullable=nullable,
+        levels=levels,
+        ordered=bool(prop.get("x-vetiver-ordered", False)),
+        example=_example(prop),
+        constraints=constraints,
+    )
+
+
+def _fold_unions(prop: Any, defs: Mapping) -> tuple[Any, bool]:
+    """pydantic writes Optional[X] as anyOf [X, null]: fold the null branch into "nullable", a
+    single other branch into the property, int/float branches into "number"."""
     nullable = False
-    # pydantic writes Optional[X] as anyOf [X, null]; fold the null branch into `nullable`.
     for key in ("anyOf", "oneOf"):
         branches = prop.pop(key, None)
         if not isinstance(branches, list):
@@ -249,39 +273,43 @@ def _column_from_property(name: str, prop: Any, defs: Mapping) -> Column:
             prop = {**prop, "type": "number"}
         else:  # a genuine union of different types: accept anything
             prop.pop("type", None)
+    return prop, nullable
 
-    types, type_null = _split_types(prop.get("type"))
-    nullable = nullable or type_null or prop.get("nullable") is True  # OpenAPI 3.0 style
+
+def _example(prop: Mapping) -> Any:
     example = prop.get("example")
     if example is None and isinstance(prop.get("examples"), list) and prop["examples"]:
         example = prop["examples"][0]
-    if example is None:
-        example = prop.get("default")
+    return prop.get("default") if example is None else example
 
+
+def _kind(name: str, prop: Mapping, types: list[str], enum: Any, nullable: bool) -> tuple[str, bool]:
+    """The column kind a property declares (``x-vetiver-kind``) or implies, and its nullability."""
     kind = prop.get("x-vetiver-kind")
-    levels = None
-    enum = prop.get("enum")
-    if enum is None and "const" in prop:
-        enum = [prop["const"]]
     if kind is None:
         fmt = prop.get("format")
         if enum is not None:
-            kind = "category"
-        elif types == ["string"] and fmt in _FORMAT_KINDS:
-            kind = _FORMAT_KINDS[fmt]
-        elif len(types) == 1 and types[0] in ("integer", "number", "boolean", "string"):
-            kind = types[0]
-        else:  # object, array, null-only, untyped or multi-typed properties
-            kind = "any"
-            if not types:  # untyped (pydantic's Any) accepts null unless it says otherwise
-                nullable = nullable or prop.get("not") != {"type": "null"}
-    elif kind not in KINDS:
+            return "category", nullable
+        if types == ["string"] and fmt in _FORMAT_KINDS:
+            return _FORMAT_KINDS[fmt], nullable
+        if len(types) == 1 and types[0] in ("integer", "number", "boolean", "string"):
+            return types[0], nullable
+        # object, array, null-only, untyped or multi-typed properties; untyped (pydantic's Any)
+        # accepts null unless it says otherwise
+        return "any", nullable or (not types and prop.get("not") != {"type": "null"})
+    if kind not in KINDS:
         raise InvalidPTypeError(f"column {name!r}: unknown x-vetiver-kind {kind!r}.")
-    elif kind == "any":
-        nullable = prop.get("not") != {"type": "null"}
+    if kind == "any":
+        return kind, prop.get("not") != {"type": "null"}
+    return kind, nullable
 
-    constraints = {k: v for k, v in prop.items() if k not in _STRUCTURAL_KEYS}
-    constraints = {k: v for k, v in constraints.items() if not k.startswith("x-vetiver-")}
+
+def _constraints(
+    name: str, prop: Mapping, kind: str, enum: Any, nullable: bool
+) -> tuple[dict[str, Any], tuple | None, bool]:
+    """The property's validation keywords, a category's levels, and its nullability."""
+    constraints = {k: v for k, v in prop.items() if k not in _STRUCTURAL_KEYS and not k.startswith("x-vetiver-")}
+    levels = None
     if kind == "category":
         if enum is None:
             raise InvalidPTypeError(f"column {name!r}: a category property needs an 'enum'.")
@@ -297,21 +325,7 @@ def _column_from_property(name: str, prop: Any, defs: Mapping) -> Column:
     for excl, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if isinstance(constraints.get(excl), bool) and constraints.pop(excl) and bound in constraints:
             constraints[excl] = constraints.pop(bound)
-
-    dtype = prop.get("x-vetiver-dtype")
-    if dtype is None:
-        dtype = _NULLABLE_DTYPES.get(kind) if nullable else None
-        dtype = dtype or _DEFAULT_DTYPES[kind]
-    return Column(
-        name=name,
-        kind=kind,
-        dtype=dtype,
-        nullable=nullable,
-        levels=levels,
-        ordered=bool(prop.get("x-vetiver-ordered", False)),
-        example=example,
-        constraints=constraints,
-    )
+    return constraints, levels, nullable
 
 
 def _column_from_example(name: str, value: Any) -> Column:

@@ -7,12 +7,11 @@ row only happens on the error path, to describe at most ``_MAX_ROWS`` bad rows p
 Rows in errors are 0-based positions in the request body (as 0.2.6's ``('body', 0, 'B')``).
 """
 
-
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -86,7 +85,7 @@ def validate_frame(
     count of the rest). Rows are 0-based positions.
     """
     out, errors = _validate(schema, frame, extra=extra, from_text=from_text, strict=True)
-    if errors:
+    if errors or out is None:
         raise PrototypeValidationError(errors)
     return out
 
@@ -94,7 +93,7 @@ def validate_frame(
 def _convert_frame(schema: TableSchema, frame: pd.DataFrame) -> pd.DataFrame:
     """Convert without checking nulls and constraints (for ``TableSchema.example_frame``)."""
     out, errors = _validate(schema, frame, extra="ignore", from_text=False, strict=False)
-    if errors:
+    if errors or out is None:
         raise PrototypeValidationError(errors)
     return out
 
@@ -229,7 +228,7 @@ _BOUNDS: dict[str, tuple[str, Callable[[Any, Any], Any]]] = {
 }
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -114,9 +114,10 @@ class VetiverAPI:
 
         self.app = Starlette(
             routes=self._fixed_routes(),
-            middleware=[Middleware(OpsMiddleware, api_key=api_key, api_key_header=api_key_header,
-                                   access_log=access_log)],
-        )  # fmt: skip
+            middleware=[
+                Middleware(OpsMiddleware, api_key=api_key, api_key_header=api_key_header, access_log=access_log)
+            ],
+        )
         self.vetiver_post(model.handler_predict, "predict", check_prototype=check_prototype)
 
     def __repr__(self) -> str:
@@ -242,9 +243,12 @@ class VetiverAPI:
             print(f"VetiverAPI starting; docs at http://{host}:{port}/__docs__")
         if _loop_running():
             thread = threading.Thread(
-                target=serving.serve, args=(self.app,), kwargs={"host": host, "port": port, "workers": 1, **kw},
-                daemon=True, name="vetiver-api",
-            )  # fmt: skip
+                target=serving.serve,
+                args=(self.app,),
+                kwargs={"host": host, "port": port, "workers": 1, **kw},
+                daemon=True,
+                name="vetiver-api",
+            )
             thread.start()
             return thread
         serving.serve(self.app, host=host, port=port, workers=1, **kw)
@@ -315,11 +319,13 @@ class _PostEndpoint:
             message = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
             detail = f"{self.name} failed: {type(error).__name__}" + (f": {message}" if message else "")
             status, payload, media = 500, encoding.dumps({"detail": detail}), _JSON
-        await send({
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", media), (b"content-length", str(len(payload)).encode())],
-        })  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", media), (b"content-length", str(len(payload)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": payload})
 
     def _respond(self, body: bytes, content_type: str | None, accept: str | None) -> tuple[bytes, bytes]:

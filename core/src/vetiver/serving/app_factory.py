@@ -177,18 +177,26 @@ class DeferredApp:
         from . import encoding
 
         if self._error is not None:
-            body = encoding.dumps({"ping": "failed", "detail": self._error} if scope["path"] == "/ping"
-                                  else {"detail": f"the model could not be loaded: {self._error}"})  # fmt: skip
+            body = encoding.dumps(
+                {"ping": "failed", "detail": self._error}
+                if scope["path"] == "/ping"
+                else {"detail": f"the model could not be loaded: {self._error}"}
+            )
         else:
             body = encoding.dumps(
                 {"ping": "loading"} if scope["path"] == "/ping" else {"detail": "the model is loading"}
             )
-        await send({
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                        (b"retry-after", b"1")],
-        })  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", b"1"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def _lifespan(self, receive: Any, send: Any) -> None:

@@ -55,9 +55,16 @@ def media_type(content_type: str | None) -> str:
 def body_error(expected: str, received: str) -> PrototypeValidationError:
     """An error about the body as a whole (no row or column to name)."""
     return PrototypeValidationError(
-        [{"row": None, "column": None, "expected": expected, "received": received,
-          "message": f"expected {expected}, received {received}"}]
-    )  # fmt: skip
+        [
+            {
+                "row": None,
+                "column": None,
+                "expected": expected,
+                "received": received,
+                "message": f"expected {expected}, received {received}",
+            }
+        ]
+    )
 
 
 def parse_json(body: bytes) -> Any:
@@ -129,8 +136,10 @@ def _read_csv(body: bytes, schema: TableSchema | None) -> pd.DataFrame:
     try:
         table = csv.read_csv(pa.BufferReader(body), convert_options=options)
     except (pa.ArrowException, OSError, UnicodeDecodeError) as error:
-        raise body_error("CSV text with a header row and the same number of fields on every line",
-                         f"malformed CSV ({_first_line(error)})") from None  # fmt: skip
+        raise body_error(
+            "CSV text with a header row and the same number of fields on every line",
+            f"malformed CSV ({_first_line(error)})",
+        ) from None
     return table.to_pandas()
 
 

@@ -11,7 +11,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
-from ..errors import PredictionRequestError
+from ..errors import EndpointError, PredictionRequestError
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
 
@@ -57,7 +57,8 @@ def predict(
 
     Raises:
         TypeError: The server rejected the data (HTTP 422); the message is the server's.
-        httpx.HTTPStatusError: Any other error status.
+        httpx.HTTPStatusError: Any other error status (a 404 or 405 says which URL to post to).
+        vetiver.errors.EndpointError: Nothing answered at ``endpoint`` (also a ``ConnectionError``).
     """
     if not isinstance(endpoint, str) and isinstance(endpoint, Endpoint):
         return endpoint.predict(data, **kw)
@@ -75,18 +76,41 @@ def predict(
         response = test_client.post(endpoint, content=content, headers=headers, **kw)
     else:
         kw.setdefault("timeout", 60.0)
-        response = httpx.post(endpoint, content=content, headers=headers, **kw)
+        try:
+            response = httpx.post(endpoint, content=content, headers=headers, **kw)
+        except httpx.TransportError as error:
+            raise EndpointError(f"cannot reach {endpoint}: {_transport_reason(error)}") from error
     if response.status_code == 422:
         raise PredictionRequestError(_error_message(response))
     if response.status_code >= 400:
         raise httpx.HTTPStatusError(
-            f"Could not obtain data from endpoint with error: {response.status_code} {_error_message(response)}",
+            f"Could not obtain data from endpoint with error: {response.status_code} {_error_message(response)}"
+            + _endpoint_hint(endpoint, response.status_code),
             request=response.request,
             response=response,
         )
     if response.headers.get("content-type", "").startswith(ARROW_STREAM):
         return _read_arrow(response.content)
     return pd.DataFrame.from_dict(response.json())
+
+
+def _transport_reason(error: Exception) -> str:
+    """Why a request got no response, in words (httpx's messages are raw socket errors)."""
+    import httpx
+
+    if isinstance(error, httpx.ConnectError):
+        return "nothing answers there (is the model served? start it with: vetiver serve BOARD NAME)"
+    if isinstance(error, httpx.TimeoutException):
+        return "no answer in time (pass timeout=... for slow models)"
+    return str(error) or type(error).__name__
+
+
+def _endpoint_hint(endpoint: str, status: int) -> str:
+    """For a POST the server does not route (the app's root, say): the URL that predicts."""
+    path = endpoint.split("://", 1)[-1].partition("/")[2].split("?")[0].rstrip("/")
+    if status in (404, 405) and not path.endswith("predict"):
+        return f"; predictions are posted to {endpoint.rstrip('/')}/predict"
+    return ""
 
 
 def json_body(data: Any) -> bytes:

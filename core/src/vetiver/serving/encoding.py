@@ -63,7 +63,7 @@ def shape_result(result: Any, endpoint_name: str) -> Any:
 
 def wants_arrow(accept: str | None) -> bool:
     """Whether the Accept header asks for an Arrow stream."""
-    return bool(accept) and ARROW_STREAM in accept.lower()
+    return accept is not None and ARROW_STREAM in accept.lower()
 
 
 def arrow_bytes(result: Any, endpoint_name: str) -> bytes:

@@ -154,7 +154,8 @@ class FrameDecoder:
         return list(map(itemgetter(*positions), data))
 
     def _block_frame(self, rows: list, as_array: bool = False) -> pd.DataFrame | np.ndarray | None:
-        if not set(map(type, chain.from_iterable(rows))) <= self._block_allowed:
+        allowed = self._block_allowed
+        if allowed is None or not set(map(type, chain.from_iterable(rows))) <= allowed:
             return None
         width = len(self._names)
         try:

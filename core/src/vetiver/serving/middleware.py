@@ -86,10 +86,15 @@ class OpsMiddleware:
 
 
 async def _send_unauthorized(send: Any) -> None:
-    await send({
-        "type": "http.response.start",
-        "status": 401,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(_UNAUTHORIZED)).encode()),
-                    (b"www-authenticate", b"Key")],
-    })  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 401,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(_UNAUTHORIZED)).encode()),
+                (b"www-authenticate", b"Key"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": _UNAUTHORIZED})

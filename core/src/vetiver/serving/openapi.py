@@ -55,11 +55,14 @@ def build(
     """The OpenAPI document as a JSON-able dict."""
     components: dict[str, Any] = {
         "schemas": {
-            "ValidationError": {"type": "object", "properties": {"detail": {"type": "array", "items": _ERROR_ITEM}},
-                                "required": ["detail"]},
+            "ValidationError": {
+                "type": "object",
+                "properties": {"detail": {"type": "array", "items": _ERROR_ITEM}},
+                "required": ["detail"],
+            },
             "Message": _MESSAGE,
         },
-    }  # fmt: skip
+    }
     if schema is not None:
         components["schemas"]["prototype"] = schema.to_json_schema()
     security: list[dict] = []
@@ -68,10 +71,15 @@ def build(
         security = [{"apiKey": []}]
 
     paths: dict[str, Any] = {
-        "/ping": {"get": _get("Ping server", {"type": "object", "properties": {"ping": {"type": "string"}}},
-                              extra={"503": _json_response("The model is still loading", _ref("Message"))})},
+        "/ping": {
+            "get": _get(
+                "Ping server",
+                {"type": "object", "properties": {"ping": {"type": "string"}}},
+                extra={"503": _json_response("The model is still loading", _ref("Message"))},
+            )
+        },
         "/metadata": {"get": _get("Get metadata", _metadata_schema(), security)},
-    }  # fmt: skip
+    }
     if show_prototype and schema is not None:
         paths["/prototype"] = {"get": _get("Get prototype of model input", {"type": "object"}, security)}
     if has_pin_url:
@@ -123,9 +131,13 @@ def _request_body(schema: TableSchema | None, validates: bool) -> dict:
         return {
             "required": True,
             "description": "Data for the model: JSON (passed on as parsed), CSV or Arrow.",
-            "content": {JSON: {"schema": {}}, CSV: {"schema": {"type": "string"}},
-                        ARROW_STREAM: {"schema": _BINARY}, ARROW_FILE: {"schema": _BINARY}},
-        }  # fmt: skip
+            "content": {
+                JSON: {"schema": {}},
+                CSV: {"schema": {"type": "string"}},
+                ARROW_STREAM: {"schema": _BINARY},
+                ARROW_FILE: {"schema": _BINARY},
+            },
+        }
     example_row = schema.to_legacy()
     rows = {"type": "array", "minItems": 1, "items": _ref("prototype"), "title": "rows"}
     columnar = {
@@ -133,11 +145,14 @@ def _request_body(schema: TableSchema | None, validates: bool) -> dict:
         "title": "columns",
         "properties": {
             "columns": {"type": "array", "items": {"type": "string", "enum": schema.names}, "uniqueItems": True},
-            "data": {"type": "array", "minItems": 1, "items": {"type": "array", "minItems": len(schema.names),
-                                                                "maxItems": len(schema.names)}},
+            "data": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": "array", "minItems": len(schema.names), "maxItems": len(schema.names)},
+            },
         },
         "required": ["columns", "data"],
-    }  # fmt: skip
+    }
     csv_example = ",".join(schema.names) + "\n" + ",".join("" if v is None else str(v) for v in example_row.values())
     return {
         "required": True,

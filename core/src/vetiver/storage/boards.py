@@ -23,11 +23,11 @@ def backend_for_url(url: str) -> StorageBackend:
         if scheme in backend.schemes:
             return backend
     known = sorted(s for b, _ in plugins.registry("storage backend").values() for s in b.schemes if s)
-    from ..errors import UnknownPluginNameError
+    from ..errors import UnknownPluginNameError, install_hint
 
     raise UnknownPluginNameError(
         f"no storage backend handles {scheme}:// URLs (known schemes: {', '.join(known)}); "
-        f"if a plugin provides it, install it: pip install vetiver-{scheme}"
+        f"if a plugin provides it, install it: {install_hint(f'vetiver-{scheme}')}"
     )
 
 
@@ -40,9 +40,29 @@ def board(url: str, **options: Any) -> Any:
     return backend_for_url(url).create_board(url, **options)
 
 
+def check_board_exists(url: str) -> None:
+    """Raise :class:`~vetiver.errors.BoardNotFoundError` when ``url`` is a local folder that does
+    not exist (remote boards are checked by their first read)."""
+    if backend_for_url(url).name == "file":
+        import os
+
+        from ..defaults.storage import folder_path
+        from ..errors import BoardNotFoundError
+
+        if not os.path.isdir(folder_path(url)):
+            raise BoardNotFoundError(f"no board at {url!r}: the folder does not exist")
+
+
+def existing_board(url: str, **options: Any) -> Any:
+    """:func:`board`, for reading: a local folder that does not exist is an error naming it, not
+    an empty board (:func:`board` accepts it: the first pin written creates the folder)."""
+    check_board_exists(url)
+    return board(url, **options)
+
+
 def as_board(board_or_url: Any, **options: Any) -> Any:
-    """Accept either a pins board or a board URL."""
-    return board(board_or_url, **options) if isinstance(board_or_url, str) else board_or_url
+    """Accept either a pins board or the URL of an existing board (for reading from it)."""
+    return existing_board(board_or_url, **options) if isinstance(board_or_url, str) else board_or_url
 
 
 def board_protocols(board_: Any) -> tuple[str, ...]:

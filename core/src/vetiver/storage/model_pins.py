@@ -29,9 +29,10 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
     """
     from .. import plugins
     from . import pinstore
-    from .boards import as_board
+    from .boards import board as board_for_url
 
-    board = as_board(board)
+    if isinstance(board, str):  # writing may create the board's folder: no existence check
+        board = board_for_url(board)
     if versioned is None:
         versioned = model.versioned if model.versioned is not None else True
     handler = model.handler
@@ -43,8 +44,14 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
     if pinstore.is_connect(board) and model_format.pin_type == "joblib":
         # Connect publishes each version as one bundle, atomically; pins knows that protocol.
         return board.pin_write(
-            model.model, name=name, type="joblib", title=title, description=model.description,
-            metadata=user, versioned=versioned, force_identical_write=False,
+            model.model,
+            name=name,
+            type="joblib",
+            title=title,
+            description=model.description,
+            metadata=user,
+            versioned=versioned,
+            force_identical_write=False,
         )
 
     with tempfile.TemporaryDirectory(prefix="vetiver-save-") as tmp:
@@ -53,8 +60,14 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
         if pinstore.is_connect(board):
             return board.pin_upload([str(path)], name=name, title=title, description=model.description, metadata=user)
         return pinstore.write_version(
-            board, name, [path], pin_type=model_format.pin_type, title=title,
-            description=model.description, user=user, versioned=versioned,
+            board,
+            name,
+            [path],
+            pin_type=model_format.pin_type,
+            title=title,
+            description=model.description,
+            user=user,
+            versioned=versioned,
         )
 
 

@@ -159,7 +159,9 @@ class HandlerConformance:
 
     @pytest.fixture
     def model(self) -> Any:
-        pytest.fail("HandlerConformance subclasses must define a `model` fixture returning a fitted model", pytrace=False)
+        pytest.fail(
+            "HandlerConformance subclasses must define a `model` fixture returning a fitted model", pytrace=False
+        )
 
     @pytest.fixture
     def prototype_data(self) -> Any:
@@ -167,7 +169,9 @@ class HandlerConformance:
 
     @pytest.fixture
     def sample_data(self) -> Any:
-        pytest.fail("HandlerConformance subclasses must define a `sample_data` fixture: a DataFrame of >= 2 rows", pytrace=False)
+        pytest.fail(
+            "HandlerConformance subclasses must define a `sample_data` fixture: a DataFrame of >= 2 rows", pytrace=False
+        )
 
     @pytest.fixture
     def expected(self) -> Any:
@@ -270,7 +274,9 @@ class HandlerConformance:
         from vetiver.schema.infer import infer_schema, schema_of
 
         assert vetiver_model.prototype is not None
-        assert schema_of(vetiver_model.prototype).names == infer_schema(prototype_data).names
+        served, inferred = schema_of(vetiver_model.prototype), infer_schema(prototype_data)
+        assert served is not None and inferred is not None
+        assert served.names == inferred.names
 
     # --- predictions --------------------------------------------------------------------------
 

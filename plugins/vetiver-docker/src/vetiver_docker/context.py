@@ -20,7 +20,9 @@ from .dockerfile import ImageSpec, PinSource, default_base_image, render_dockerf
 
 KUBERNETES_DIR = "kubernetes"
 IMAGE_BOARD = "/vetiver/board"
-KUBERNETES_OPTIONS = frozenset({"replicas", "max_replicas", "cpu_request", "memory_request", "memory_limit", "target_cpu"})
+KUBERNETES_OPTIONS = frozenset(
+    {"replicas", "max_replicas", "cpu_request", "memory_request", "memory_limit", "target_cpu"}
+)
 
 
 def _as_list(value: str | Iterable[str] | None) -> list[str]:
@@ -105,14 +107,22 @@ def prepare(
     if unknown:
         raise UnexpectedArgumentError(f"unknown docker target options: {', '.join(sorted(unknown))}")
     written = write_bundle(
-        board, name, path, version,
-        runtime=runtime, bundle=bundle, allow_pickle=allow_pickle, packages=_as_list(packages),
-        board_url=board_url, requirements_file=REQUIREMENTS_FILE, overwrite=overwrite,
+        board,
+        name,
+        path,
+        version,
+        runtime=runtime,
+        bundle=bundle,
+        allow_pickle=allow_pickle,
+        packages=_as_list(packages),
+        board_url=board_url,
+        requirements_file=REQUIREMENTS_FILE,
+        overwrite=overwrite,
         also_clear=["Dockerfile", ".dockerignore", *([KUBERNETES_DIR] if kubernetes else [])],
-    )  # fmt: skip
+    )
     served, folder = written.pin, written.path
     title = f"serves pin {name!r} version {served.version}"
-    image_board = IMAGE_BOARD if served.bundled else written.board_url
+    image_board = IMAGE_BOARD if served.bundled or written.board_url is None else written.board_url
     spec = ImageSpec(
         source=PinSource(image_board, name, served.serve_version, served.bundled, served.uses_pickle, runtime),
         base_image=base_image or default_base_image(),

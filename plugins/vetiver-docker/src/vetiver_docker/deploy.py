@@ -47,7 +47,7 @@ def deploy(
     version = version or pinstore.latest_version(board, name)
     tag = str(tag) if tag else default_tag(name, version)
     temporary = path is None
-    folder = Path(tempfile.mkdtemp(prefix=f"vetiver-docker-{name}-")) if temporary else Path(path)
+    folder = Path(tempfile.mkdtemp(prefix=f"vetiver-docker-{name}-")) if path is None else Path(path)
     prepare(board, name, folder, version, image=options.pop("image", tag), **options)
     build_image(folder, tag, network=network, docker=docker)
     if temporary:

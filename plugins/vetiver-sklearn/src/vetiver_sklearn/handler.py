@@ -63,6 +63,7 @@ class SKLearnHandler(BaseHandler):
     # answer, later calls pass the array. Estimators that route columns by name (a
     # ColumnTransformer) fail or differ in the probe and keep getting DataFrames.
     _array_input: bool | None = None
+    _fitted_names: list[str]  # set with _array_input
 
     def accepts_array(self, columns: Any) -> bool:
         """Arrays are fine once the probe passed for exactly these (fitted) columns."""

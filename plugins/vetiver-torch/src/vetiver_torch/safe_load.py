@@ -48,6 +48,7 @@ _MEMBER = re.compile(
 _SYMBOL = re.compile(r"[a-z]+\d+")
 # Names a symbolic shape expression may use besides symbols (s0, u1...): the sympy classes
 # torch.export writes, their assumptions, and torch's own sympy functions.
+# Name tables, several names a line (one a line would bury them in 60 lines):
 # fmt: off
 _EXPRESSION_NAMES = frozenset({
     "Symbol", "Integer", "Rational", "Float", "True", "False",
@@ -123,7 +124,7 @@ def _check_program(member: str, program: Any) -> None:
 
 
 def _values_of(tree: Any, key: str) -> list[Any]:
-    found = []
+    found: list[Any] = []
     stack = [tree]
     while stack:
         node = stack.pop()
@@ -143,7 +144,7 @@ def _is_plain_expression(expression: str) -> bool:
         return False
     for token in tokens:
         if token.type == tokenize.NAME:
-            ok = token.string in _EXPRESSION_NAMES or _SYMBOL.fullmatch(token.string)
+            ok = token.string in _EXPRESSION_NAMES or _SYMBOL.fullmatch(token.string) is not None
         elif token.type == tokenize.OP:
             ok = token.string in _EXPRESSION_OPS
         elif token.type == tokenize.STRING:
