@@ -41,3 +41,11 @@ class PickleConsentError(PinError):
 
 class PinIntegrityError(PinError):
     """A pin's data file does not match the hash recorded in its metadata."""
+
+
+class InvalidPinNameError(PinError, ValueError):
+    """A pin name, version or data-file name would point outside its pin (``.``, ``..``, a path)."""
+
+
+class PinSignatureError(PinError):
+    """A board read with a signing key holds a pin that is unsigned or signed with another key."""

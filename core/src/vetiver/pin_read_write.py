@@ -35,7 +35,7 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
         versioned = model.versioned if model.versioned is not None else True
     handler = model.handler
     model_format = plugins.model_format(handler.model_format)
-    name = model.model_name
+    name = pinstore.check_name(board, model.model_name)  # before anything is saved or touched
     user = {"user": model.metadata.user, "vetiver_meta": _vetiver_meta(model, model_format.name)}
     title = f"{name}: a pinned {type(model.model).__name__} object"
 

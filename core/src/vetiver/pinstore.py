@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PickleConsentError, PinError, PinIntegrityError, PinNotFoundError
+from .names import validate_file_name, validate_pin_name, validate_version
+from .pinlock import pin_lock
 
 META_FILE = "data.txt"
 STAGING_PREFIX = ".vetiver-staging-"  # '.' sorts before digits: never taken for a newest version
@@ -64,6 +66,7 @@ def list_versions(board: Any, name: str) -> list[PinVersion]:
     """Versions of a pin, oldest first, leaving out in-progress staging folders."""
     from pins.versions import Version
 
+    check_name(board, name)
     if not board.pin_exists(name):
         raise PinNotFoundError(f"no pin named {name!r} on {describe_board(board)}")
     found = []
@@ -92,11 +95,17 @@ def latest_version(board: Any, name: str) -> str:
 
 def read_meta(board: Any, name: str, version: str | None = None) -> Any:
     """The pins ``Meta`` of a version (the newest when ``version`` is None)."""
+    check_name(board, name)
     if version is None:
         version = latest_version(board, name)
-    elif version not in {v.version for v in list_versions(board, name)}:
+    elif validate_version(version) not in {v.version for v in list_versions(board, name)}:
         raise PinNotFoundError(f"pin {name!r} has no version {version!r}")
     return board.pin_meta(name, version)
+
+
+def check_name(board: Any, name: str) -> str:
+    """Validate a pin name for ``board`` (Connect names may be ``owner/name``)."""
+    return validate_pin_name(name, owner_allowed=is_connect(board))
 
 
 def describe_board(board: Any) -> str:
@@ -141,7 +150,9 @@ def read_verified(board: Any, name: str, meta: Any, *, needs_pickle: bool) -> di
             "consent: create the board with allow_pickle_read=True or set PINS_ALLOW_PICKLE_READ=1"
         )
     files = [meta.file] if isinstance(meta.file, str) else list(meta.file)
-    version = meta.version.version
+    for file_name in files:  # data.txt is data: it must not name a file outside its version folder
+        validate_file_name(file_name)
+    version = validate_version(meta.version.version)
     contents: dict[str, bytes] = {}
     for file_name in files:
         with board.fs.open(_pin_path(board, name, version, file_name), "rb") as handle:
@@ -180,9 +191,26 @@ def write_version(
     Writing content identical to the newest version writes nothing and returns that version's
     metadata. On an unversioned pin older versions are removed after the new one is in place.
     """
+    check_name(board, name)
+    board.validate_pin_name(name)
+    with pin_lock(board, name):
+        return _write_locked(board, name, files, pin_type=pin_type, title=title, description=description,
+                             user=user, versioned=versioned)
+
+
+def _write_locked(
+    board: Any,
+    name: str,
+    files: Sequence[Path],
+    *,
+    pin_type: str,
+    title: str,
+    description: str | None,
+    user: Mapping[str, Any],
+    versioned: bool | None,
+) -> Any:
     from pins.meta import MetaFactory
 
-    board.validate_pin_name(name)
     exists = board.pin_exists(name)
     versions = list_versions(board, name) if exists else []
     versioned = _resolve_versioned(board, name, versions, versioned)
@@ -212,10 +240,20 @@ def write_version(
         _publish(board, name, version, stage, [Path(f).name for f in staged])
 
     if not versioned:
-        for old in versions:
-            if old.version != version:
-                board.fs.rm(_pin_path(board, name, old.version), recursive=True)
+        _remove_older(board, name, version)
     return board.pin_meta(name, version)
+
+
+def _remove_older(board: Any, name: str, version: str) -> None:
+    """Delete the versions older than ``version`` (listed now, not before the write, so versions
+    that concurrent writers published meanwhile go too); one another writer removed first is
+    already gone, which is what was wanted."""
+    for old in list_versions(board, name):
+        if old.version < version:
+            try:
+                board.fs.rm(_pin_path(board, name, old.version), recursive=True)
+            except FileNotFoundError:
+                pass
 
 
 def _resolve_versioned(board: Any, name: str, versions: list[PinVersion], versioned: bool | None) -> bool:
