@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from .body_limits import MAX_COLUMNS, check_arrow, column_error
 from .fast_frames import FrameDecoder
 from .prototype import TableSchema
 from .validation import PrototypeValidationError, frame_from_columnar, frame_from_records, validate_frame
@@ -74,9 +75,10 @@ class BodyReader:
     through :func:`~vetiver.validation.validate_frame`.
     """
 
-    def __init__(self, schema: TableSchema | None, *, extra: str = "ignore") -> None:
+    def __init__(self, schema: TableSchema | None, *, extra: str = "ignore", max_decoded_size: int = 64 << 20) -> None:
         self.schema = schema
         self.extra = extra
+        self.max_decoded_size = max_decoded_size  # see vetiver.body_limits
         self._fast = FrameDecoder(schema, extra=extra) if schema is not None else None
 
     def read(self, body: bytes, content_type: str | None, *, as_array: bool = False) -> Any:
@@ -91,7 +93,7 @@ class BodyReader:
             raise body_error("a request body", "an empty body")
         if kind == JSON:
             return self._read_json(parse_json(body), as_array)
-        frame = _read_csv(body, self.schema) if kind == CSV else _read_arrow(body, kind)
+        frame = _read_csv(body, self.schema) if kind == CSV else _read_arrow(body, kind, self.max_decoded_size)
         if self.schema is None:
             return frame
         return validate_frame(self.schema, frame, extra=self.extra, from_text=kind == CSV)
@@ -125,19 +127,26 @@ def _read_csv(body: bytes, schema: TableSchema | None) -> pd.DataFrame:
     except (pa.ArrowException, OSError, UnicodeDecodeError) as error:
         raise body_error("CSV text with a header row and the same number of fields on every line",
                          f"malformed CSV ({_first_line(error)})") from None  # fmt: skip
+    if table.num_columns > MAX_COLUMNS:
+        raise column_error(f"at most {MAX_COLUMNS} columns", f"{table.num_columns} columns")
     return table.to_pandas()
 
 
-def _read_arrow(body: bytes, kind: str) -> pd.DataFrame:
+def _read_arrow(body: bytes, kind: str, max_decoded_size: int) -> pd.DataFrame:
+    import struct
+
     import pyarrow as pa
 
     try:
+        check_arrow(body, kind == ARROW_FILE, max_decoded_size)  # before decompressing anything
         if kind == ARROW_STREAM:
             table = pa.ipc.open_stream(pa.BufferReader(body)).read_all()
         else:
             table = pa.ipc.open_file(pa.BufferReader(body)).read_all()
         return table.to_pandas()
-    except (pa.ArrowException, OSError, ValueError, TypeError) as error:  # pyarrow's IPC reader raises OSError too
+    except PrototypeValidationError:
+        raise  # too many columns: already precise
+    except (pa.ArrowException, OSError, ValueError, TypeError, struct.error) as error:  # pyarrow raises OSError too
         raise body_error(
             f"an Arrow IPC {kind.rsplit('.', 1)[-1]}", f"malformed Arrow data ({_first_line(error)})"
         ) from None

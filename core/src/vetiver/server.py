@@ -31,6 +31,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from . import docs_page, encoding, openapi
 from .bodies import BodyReader, UnsupportedMediaType
+from .body_limits import DecodedTooLarge
 from .client import predict, vetiver_endpoint
 from .ops_middleware import OpsMiddleware
 from .validation import PrototypeValidationError
@@ -103,7 +104,9 @@ class VetiverAPI:
         self.max_body_size = max_body_size
         self.api_key_header = api_key_header if api_key else None
         self.schema = model.schema if model.prototype is not None else None
-        self._reader = BodyReader(self.schema if check_prototype else None, extra=extra_columns)
+        self._reader = BodyReader(
+            self.schema if check_prototype else None, extra=extra_columns, max_decoded_size=max_body_size
+        )
         self._posts: dict[str, openapi.PostEndpoint] = {}
         self._openapi: bytes | None = None
 
@@ -294,7 +297,8 @@ class _PostEndpoint:
                 content_length = value
         try:
             body = await _read_body(receive, content_length, self.api.max_body_size)
-            if len(body) > THREAD_THRESHOLD:
+            # Arrow bodies may be compressed: small on the wire, bounded but not cheap to decode.
+            if len(body) > THREAD_THRESHOLD or (content_type is not None and "arrow" in content_type):
                 payload, media = await anyio.to_thread.run_sync(self._respond, body, content_type, accept)
             else:
                 payload, media = self._respond(body, content_type, accept)
@@ -303,6 +307,8 @@ class _PostEndpoint:
             status, payload, media = 422, encoding.dumps(error.to_dict()), _JSON
         except UnsupportedMediaType as error:
             status, payload, media = 415, encoding.dumps({"detail": str(error)}), _JSON
+        except DecodedTooLarge as error:
+            status, payload, media = 413, encoding.dumps({"detail": str(error)}), _JSON
         except BodyTooLarge:
             limit = self.api.max_body_size
             status, payload, media = 413, encoding.dumps({"detail": f"request body larger than {limit} bytes"}), _JSON
