@@ -133,3 +133,18 @@ def test_pandas_frames_still_round_trip(client):
     X, _ = vetiver.get_mock_data(seed=3)
     body = _arrow(pa.Table.from_pandas(pd.DataFrame(X), preserve_index=False), "lz4")
     assert client.post("/predict", content=body, headers={"Content-Type": ARROW}).status_code == 200
+
+
+@pytest.mark.parametrize("validates", [True, False])
+def test_openapi_csv_schema_forbids_the_empty_body_the_server_rejects(validates):
+    import jsonschema
+
+    X, y = vetiver.get_mock_data(seed=0)
+    api = vetiver.VetiverAPI(vetiver.VetiverModel(LinearRegression().fit(X, y), "lm", X), check_prototype=validates)
+    csv = api.openapi()["paths"]["/predict"]["post"]["requestBody"]["content"]["text/csv"]
+    client = TestClient(api.app)
+    for empty in ("", " \n"):
+        assert client.post("/predict", content=empty, headers={"Content-Type": "text/csv"}).status_code == 422
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(empty, csv["schema"])
+    jsonschema.validate(X.head(2).to_csv(index=False), csv["schema"])

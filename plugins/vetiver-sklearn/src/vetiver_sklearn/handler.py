@@ -63,6 +63,20 @@ class SKLearnHandler(BaseHandler):
     # ColumnTransformer) fail or differ in the probe and keep getting DataFrames.
     _array_input: bool | None = None
 
+    def handler_startup(self) -> None:
+        """Run the array probe once, when the API is built, on the prototype's example row, so no
+        live request pays for it (it used to call ``predict`` three times on the first request).
+        A model the example cannot decide for keeps getting DataFrames."""
+        from vetiver.prototype import infer_schema
+
+        try:
+            schema = infer_schema(self.prototype_data)
+            example = schema.example_frame() if schema is not None else None
+            decided = example is not None and self._array_input_ok(example, self.model.predict)
+        except Exception:  # noqa: BLE001 - the example does not predict: serve DataFrames
+            decided = False
+        self._array_input = bool(decided)
+
     def accepts_array(self, columns: Any) -> bool:
         """Arrays are fine once the probe passed for exactly these (fitted) columns."""
         return self._array_input is True and list(columns) == self._fitted_names
