@@ -59,7 +59,7 @@ def test_sigterm_finishes_every_accepted_request_and_exits_0(tmp_path):
     X, _ = vetiver.get_mock_data(seed=5)
     rows = X.sample(1000, replace=True, random_state=0).to_dict("records")
     try:
-        _wait_ready(url, process)
+        _wait_ready(url, process, timeout=300)
 
         body = orjson.dumps(rows)
         request = (f"POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -87,7 +87,7 @@ def test_a_restarted_worker_accepts_only_once_loaded(tmp_path):
     X, _ = vetiver.get_mock_data(seed=5)
     body = X.head(2).to_dict("records")
     try:
-        _wait_ready(url, process)
+        _wait_ready(url, process, timeout=300)
         deadline = time.monotonic() + 60
         while httpx.post(f"{url}/predict", json=body).status_code != 200 and time.monotonic() < deadline:
             time.sleep(0.1)

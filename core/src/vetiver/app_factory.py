@@ -14,7 +14,8 @@ Environment variables: ``VETIVER_BOARD`` (board URL or folder), ``VETIVER_PIN_NA
 ``VETIVER_PIN_VERSION``, ``VETIVER_RUNTIME`` (whose ``extend_app`` is applied), ``VETIVER_API_KEY``,
 ``VETIVER_API_KEY_HEADER``, ``VETIVER_MAX_BODY_SIZE``, ``VETIVER_EXTRA_COLUMNS``
 (``ignore``/``forbid``), ``VETIVER_ACCESS_LOG`` (``0`` turns it off), ``VETIVER_CHECK_PROTOTYPE``
-(``0`` turns it off) and pins' ``PINS_ALLOW_PICKLE_READ``.
+(``0`` turns it off), ``VETIVER_PIN_KEY`` (the pin must be signed with it) and pins'
+``PINS_ALLOW_PICKLE_READ``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ from typing import Any
 from .vetiver_model import VetiverModel
 
 
-def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = None) -> Any:
+def vetiver_pin_write(
+    board: Any, model: VetiverModel, versioned: bool | None = None, *, key: str | bytes | None = None
+) -> Any:
     """Pin ``model`` to ``board`` under ``model.model_name`` and return the version's pins ``Meta``.
 
     The pin has the 0.2.6 layout (``type: joblib`` for pickled models, with
@@ -23,14 +25,17 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
         model: The model to pin.
         versioned: Keep older versions. ``None`` uses ``model.versioned`` when set, else keeps
             versions (0.2.6's default).
+        key: Sign the pin with this key (HMAC-SHA256, see :mod:`vetiver.signing`); by default
+            the ``VETIVER_PIN_KEY`` environment variable, and no signature when that is unset.
 
     Writing content identical to the newest version is a no-op, and on an unversioned pin the
     previous version is only removed once the new one is complete.
     """
-    from . import pinstore, plugins
+    from . import pinstore, plugins, signing
     from .boards import as_board
 
     board = as_board(board)
+    signing_key = signing.resolve_key(key)
     if versioned is None:
         versioned = model.versioned if model.versioned is not None else True
     handler = model.handler
@@ -39,7 +44,7 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
     user = {"user": model.metadata.user, "vetiver_meta": _vetiver_meta(model, model_format.name)}
     title = f"{name}: a pinned {type(model.model).__name__} object"
 
-    if pinstore.is_connect(board) and model_format.pin_type == "joblib":
+    if pinstore.is_connect(board) and model_format.pin_type == "joblib" and signing_key is None:
         # Connect publishes each version as one bundle, atomically; pins knows that protocol.
         return board.pin_write(
             model.model, name=name, type="joblib", title=title, description=model.description,
@@ -49,6 +54,11 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
     with tempfile.TemporaryDirectory(prefix="vetiver-save-") as tmp:
         path = Path(tmp) / f"{name.split('/')[-1]}{model_format.file_suffix}"
         model_format.save(model.model, path)
+        if signing_key is not None:
+            user[signing.SIGNATURE_KEY] = signing.sign(
+                signing_key, name=name, pin_type=model_format.pin_type, title=title,
+                description=model.description, contents={path.name: path.read_bytes()}, user=user,
+            )  # fmt: skip
         if pinstore.is_connect(board):
             return board.pin_upload([str(path)], name=name, title=title, description=model.description, metadata=user)
         return pinstore.write_version(

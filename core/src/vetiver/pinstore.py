@@ -228,7 +228,10 @@ def _write_locked(
         meta = MetaFactory().create(stage, file_arg, pin_type, name, title, description, created, dict(user))
 
         latest = _latest_meta(board, name) if versions else None
-        if latest is not None and getattr(latest, "pin_hash", None) == meta.pin_hash:
+        # A signed re-write of identical content must still add the signature.
+        signature = user.get("vetiver_signature")
+        same_signature = latest is not None and (latest.user or {}).get("vetiver_signature") == signature
+        if latest is not None and getattr(latest, "pin_hash", None) == meta.pin_hash and same_signature:
             return latest  # identical content: keep the pin exactly as it is
         if latest is not None and latest.version.created and latest.version.created >= created:
             created = latest.version.created + timedelta(seconds=1)

@@ -149,7 +149,9 @@ def prepare(
     title = f"serves pin {name!r} version {served.version}"
     wheels = write_requirements(served.roots, folder / REQUIREMENTS_FILE, title)
     spec = ImageSpec(
-        source=PinSource(image_board, name, served.serve_version, served.bundled, served.uses_pickle, runtime),
+        source=PinSource(
+            image_board, name, served.serve_version, served.bundled, served.uses_pickle, runtime, served.signed
+        ),
         base_image=base_image or default_base_image(),
         host=host,
         port=int(port),

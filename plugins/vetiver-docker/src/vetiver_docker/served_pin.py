@@ -36,6 +36,7 @@ class ServedPin:
         uses_pickle: The model format unpickles; the deployer consented to it.
         roots: Requirements the app needs: vetiver-core, the plugins providing the handler, the
             model format, the storage backend and the runtime, and the model's framework.
+        signed: The pin is signed (:mod:`vetiver.signing`): the image requires the key at start.
     """
 
     name: str
@@ -44,6 +45,7 @@ class ServedPin:
     bundled: bool
     uses_pickle: bool
     roots: tuple[str, ...]
+    signed: bool = False
 
 
 def _stored_meta(meta: Any) -> dict[str, Any]:
@@ -147,6 +149,7 @@ def plan(
         PickleConsentError: the model is pickled and neither ``allow_pickle`` nor the board
             consents: better said now than by a container that fails at start.
         PinError: the pin holds no vetiver model, or its format's plugin is not installed.
+        PinSignatureError: a key is configured and the pin is unsigned or signed with another.
     """
     resolved = version or pinstore.latest_version(board, name)
     meta = pinstore.read_meta(board, name, resolved)
@@ -159,6 +162,7 @@ def plan(
             "allow_pickle=True (CLI: --allow-pickle), a board made with allow_pickle_read=True, "
             "or PINS_ALLOW_PICKLE_READ=1"
         )
+    signed = _check_signature(board, name, meta)
     bundled = is_local_board(board) if bundle is None else bool(bundle)
     serving, runtime_dist = _provider("serving runtime", runtime)
 
@@ -172,7 +176,18 @@ def plan(
     # A versioned (or bundled) pin is served at the version prepared; an unversioned remote pin
     # at whatever version it has when the container starts.
     serve_version = resolved if (version or bundled or board.versioned) else None
-    return ServedPin(name, resolved, serve_version, bundled, model_format.uses_pickle, unique)
+    return ServedPin(name, resolved, serve_version, bundled, model_format.uses_pickle, unique, signed)
+
+
+def _check_signature(board: Any, name: str, meta: Any) -> bool:
+    """Whether the pin is signed; with a key configured (``VETIVER_PIN_KEY``), verify it first, so
+    no image is built of a pin its container would refuse."""
+    from vetiver import signing
+
+    key = signing.resolve_key()
+    if key is not None:
+        signing.verify(key, name, meta, pinstore.read_verified(board, name, meta, needs_pickle=False))
+    return signing.SIGNATURE_KEY in (meta.user or {})
 
 
 def copy_pin(board: Any, name: str, version: str, destination: Path) -> Path:
