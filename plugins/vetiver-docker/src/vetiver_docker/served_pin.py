@@ -166,7 +166,8 @@ def plan(
     bundled = is_local_board(board) if bundle is None else bool(bundle)
     serving, runtime_dist = _provider("serving runtime", runtime)
 
-    roots = [CORE_DISTRIBUTION, *handler_plugins(stored), format_dist, runtime_dist, *serving.packages]
+    roots = [CORE_DISTRIBUTION, *handler_plugins(stored), format_dist, *model_format.packages, runtime_dist,
+             *serving.packages]  # fmt: skip
     roots += model_requirements(stored.get("required_pkgs") or [])
     storage = None if bundled else storage_backend(board)
     if storage is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from vetiver.handlers.base import model_type_modules
-from vetiver.hookspecs import hookimpl
+from vetiver.hookspecs import ModelFormat, hookimpl
 
 __version__ = "0.3.0"
 
@@ -25,3 +25,10 @@ def handler_for_model(model: Any, prototype_data: Any) -> Any:
     if not isinstance(model, SKLearnHandler.model_class()):
         return None
     return SKLearnHandler(model, prototype_data)
+
+
+@hookimpl
+def model_formats() -> list[ModelFormat]:
+    from .formats import SKOPS
+
+    return [SKOPS]

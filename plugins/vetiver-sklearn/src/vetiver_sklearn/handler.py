@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 from vetiver.handlers.base import BaseHandler
+
+
+class SkopsFallbackWarning(UserWarning):
+    """A model was pinned with joblib because skops cannot store it safely."""
 
 
 class SKLearnHandler(BaseHandler):
@@ -19,7 +24,35 @@ class SKLearnHandler(BaseHandler):
     pip_name: ClassVar[str] = "scikit-learn"
     handler_name: ClassVar[str] = "sklearn"
     prediction_types: ClassVar[tuple[str, ...]] = ("predict", "predict_proba", "predict_log_proba")
-    model_format: ClassVar[str] = "joblib"
+    _format_choice: str = "joblib"
+
+    @property  # type: ignore[override]
+    def model_format(self) -> str:
+        """The model format pins of this model are written in: ``"joblib"`` (the default; vetiver
+        0.2.6 and plain pins read it, readers need pickle consent) or ``"skops"`` (no pickle, see
+        :mod:`vetiver_sklearn.formats`), chosen by assigning it. A model skops cannot store
+        safely is pinned with joblib instead, with a :class:`SkopsFallbackWarning` saying why."""
+        if self._format_choice != "skops":
+            return self._format_choice
+        from .formats import untrusted_types
+
+        untrusted = untrusted_types(self.model)
+        if untrusted:
+            warnings.warn(
+                f"{type(self.model).__qualname__} is pinned with joblib, not skops: skops would refuse to "
+                f"load {', '.join(untrusted)} without trusting them explicitly, so readers need pickle "
+                "consent for this pin",
+                SkopsFallbackWarning,
+                stacklevel=3,
+            )
+            return "joblib"
+        return "skops"
+
+    @model_format.setter
+    def model_format(self, name: str) -> None:
+        if name not in ("joblib", "skops"):
+            raise ValueError(f"the sklearn handler pins with 'joblib' or 'skops', not {name!r}")
+        self._format_choice = name
 
     @staticmethod
     def model_class() -> type:
