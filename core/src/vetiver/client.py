@@ -42,7 +42,9 @@ def predict(endpoint: str, data: Any, test_client: Any = None, *, arrow: bool | 
 
     Raises:
         TypeError: The server rejected the data (HTTP 422); the message is the server's.
-        httpx.HTTPStatusError: Any other error status.
+        PredictHTTPError: Any other error status; an ``httpx.HTTPStatusError``, a
+            ``VetiverError`` and, when requests is installed, a ``requests.exceptions.HTTPError``
+            (what 0.2.6 raised).
     """
     import httpx
 
@@ -62,7 +64,9 @@ def predict(endpoint: str, data: Any, test_client: Any = None, *, arrow: bool | 
     if response.status_code == 422:
         raise TypeError(_error_message(response))
     if response.status_code >= 400:
-        raise httpx.HTTPStatusError(
+        from .http_errors import predict_http_error
+
+        raise predict_http_error()(
             f"Could not obtain data from endpoint with error: {response.status_code} {_error_message(response)}",
             request=response.request,
             response=response,

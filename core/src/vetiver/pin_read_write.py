@@ -68,6 +68,7 @@ def vetiver_pin_write(
 
 
 def _vetiver_meta(model: VetiverModel, format_name: str) -> dict[str, Any]:
+    from .legacy_prototype import prototype_title
     from .plugins import plugins as loaded_plugins
 
     schema = model.schema
@@ -82,7 +83,9 @@ def _vetiver_meta(model: VetiverModel, format_name: str) -> dict[str, Any]:
         "required_pkgs": list(model.metadata.required_pkgs),
         "python_version": list(model.metadata.python_version or []),
         # Lossless additions, ignored by 0.2.6.
-        "prototype_schema": schema.to_json_schema() if schema is not None else None,
+        "pinned_pkgs": list(model.metadata.pinned_pkgs),
+        "prototype_schema": {**schema.to_json_schema(), "title": prototype_title(model.handler.prototype_data)}
+        if schema is not None else None,
         "model_format": format_name,
         "handler": model.handler.handler_name,
         "handler_plugin": plugin,

@@ -136,11 +136,26 @@ class VetiverAPI:
             Route("/metadata", _json_bytes(meta)),
         ]
         if self.show_prototype and self.schema is not None:
-            routes.append(Route("/prototype", _json_bytes(encoding.dumps(self.schema.to_json_schema()))))
+            routes.append(Route("/prototype", self._prototype_endpoint()))
         if self.model.metadata.url:
             # 0.2.6 answered repr(url), a string wrapped in quotes; the plain URL is what clients need.
             routes.append(Route("/pin-url", _json_bytes(encoding.dumps(self.model.metadata.url))))
         return routes
+
+    def _prototype_endpoint(self) -> Callable[[Request], Any]:
+        """0.2.6's exact body; ``?format=lossless`` gives the lossless schema (see
+        :mod:`vetiver.legacy_prototype`)."""
+        from .legacy_prototype import legacy_prototype_json, prototype_title
+
+        title = prototype_title(self.model.handler.prototype_data)
+        legacy = encoding.dumps(legacy_prototype_json(self.model.prototype, title))
+        lossless = encoding.dumps({**self.schema.to_json_schema(), "title": title})
+
+        async def endpoint(request: Request) -> Response:
+            body = lossless if request.query_params.get("format") == "lossless" else legacy
+            return Response(body, media_type="application/json")
+
+        return endpoint
 
     async def _docs(self, request: Request) -> Response:
         return HTMLResponse(docs_page.page(f"{self.model.model_name} model API"))

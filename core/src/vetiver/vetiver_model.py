@@ -129,6 +129,7 @@ class VetiverModel:
                 "version": meta.version.version,
                 "url": local.get("url"),
                 "required_pkgs": stored.get("required_pkgs") or [],
+                "pinned_pkgs": stored.get("pinned_pkgs") or [],
                 "python_version": stored.get("python_version"),
             },
         )

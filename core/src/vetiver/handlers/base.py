@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import re
 import sys
 import weakref
 from collections.abc import Sequence
@@ -74,8 +75,21 @@ class BaseHandler:
     def create_meta(self, metadata: dict | None = None) -> VetiverMeta:
         """Build the model's :class:`VetiverMeta`, adding :meth:`required_pkgs`."""
         meta = VetiverMeta.from_dict(metadata)
-        known = {_dist(req) for req in meta.required_pkgs}
-        meta.required_pkgs.extend(r for r in self.required_pkgs() if _dist(r) not in known)
+        pinned = self.required_pkgs()
+        # 0.2.6's shape: names (kept as the user wrote them), the handler's added unless listed.
+        for name in (_dist(r) for r in pinned):
+            if not any(name in str(req) for req in meta.required_pkgs):
+                meta.required_pkgs.append(name)
+        # Exact versions for requirements files: the handler's pins; a bare name the user listed
+        # pinned to the installed version; anything else the user wrote, as written.
+        handler_pins = {_dist(r): r for r in pinned}
+        known = {_dist(req) for req in meta.pinned_pkgs}
+        for req in [*map(str, meta.required_pkgs), *pinned]:
+            dist = _dist(req)
+            if dist not in known:
+                known.add(dist)
+                bare = re.fullmatch(r"[A-Za-z0-9._-]+", req.strip()) is not None
+                meta.pinned_pkgs.append(handler_pins.get(dist) or (pinned_requirement(req.strip()) if bare else req))
         return meta
 
     # --- prototype -----------------------------------------------------------------------------

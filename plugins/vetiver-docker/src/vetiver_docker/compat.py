@@ -107,7 +107,7 @@ def load_pkgs(model: Any, packages: Iterable[str] | None = None, path: str | Pat
     roots = [
         "vetiver-core",
         *_handler_distribution(model),
-        *model_requirements(model.metadata.required_pkgs),
+        *model_requirements(model.metadata.pinned_pkgs or model.metadata.required_pkgs),
         *(packages or []),
     ]
     write_requirements(roots, target, f"model {model.model_name!r}")

@@ -168,7 +168,7 @@ def plan(
 
     roots = [CORE_DISTRIBUTION, *handler_plugins(stored), format_dist, *model_format.packages, runtime_dist,
              *serving.packages]  # fmt: skip
-    roots += model_requirements(stored.get("required_pkgs") or [])
+    roots += model_requirements(stored.get("pinned_pkgs") or stored.get("required_pkgs") or [])  # exact if recorded
     storage = None if bundled else storage_backend(board)
     if storage is not None:
         roots += [storage[1], *storage[0].packages]
