@@ -81,29 +81,43 @@ def test_sigterm_finishes_every_accepted_request_and_exits_0(tmp_path):
 
 @pytest.mark.slow
 def test_a_restarted_worker_accepts_only_once_loaded(tmp_path):
+    """Before the fix the replacement worker accepted at once and answered 503 "loading"."""
     board, port = _slow_pin(tmp_path, delay=0.0), free_port()
-    process = _serve(board, port, "--workers", "2")
+    log = tmp_path / "serve.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [*VETIVER, "serve", board, "slow", "--port", str(port), "--allow-pickle", "--workers", "2"],
+            env=_clean_env(PYTHONPATH=str(ROOT)), stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     X, _ = vetiver.get_mock_data(seed=5)
     body = X.head(2).to_dict("records")
     try:
-        _wait_ready(url, process, timeout=300)
-        deadline = time.monotonic() + 60
-        while httpx.post(f"{url}/predict", json=body).status_code != 200 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        _wait_until(lambda: log.read_text().count("model loaded; serving") == 2, process)
         workers = _children(process.pid)
         assert len(workers) == 2
         os.kill(workers[0], signal.SIGKILL)
-        statuses, deadline = [], time.monotonic() + 60
-        while time.monotonic() < deadline:  # until the supervisor's replacement has served requests
-            statuses.append(httpx.post(f"{url}/predict", json=body, timeout=30).status_code)
-            current = _children(process.pid)
-            if len(current) == 2 and workers[0] not in current and len(statuses) > 200:
+        statuses: list[int] = []
+        replaced_at = None
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:  # through the replacement's start and 100 requests after
+            statuses.append(httpx.post(f"{url}/predict", json=body, timeout=60).status_code)
+            if replaced_at is None and log.read_text().count("model loaded; serving") == 3:
+                replaced_at = len(statuses)
+            if replaced_at is not None and len(statuses) > replaced_at + 100:
                 break
+        assert replaced_at is not None, "the supervisor did not replace the killed worker"
         assert set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(60)
+        process.wait(120)
+
+
+def _wait_until(condition, process: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.2)
 
 
 def _status(connection: socket.socket) -> int | str:

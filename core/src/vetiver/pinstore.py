@@ -242,21 +242,28 @@ def _write_locked(
         version = meta.version.version
         _publish(board, name, version, stage, [Path(f).name for f in staged])
 
+    written = board.pin_meta(name, version)
     if not versioned:
-        _remove_older(board, name, version)
-    return board.pin_meta(name, version)
+        _remove_older(board, name)
+    return written
 
 
-def _remove_older(board: Any, name: str, version: str) -> None:
-    """Delete the versions older than ``version`` (listed now, not before the write, so versions
-    that concurrent writers published meanwhile go too); one another writer removed first is
-    already gone, which is what was wanted."""
-    for old in list_versions(board, name):
-        if old.version < version:
-            try:
-                board.fs.rm(_pin_path(board, name, old.version), recursive=True)
-            except FileNotFoundError:
-                pass
+def _remove_older(board: Any, name: str) -> None:
+    """Keep only the newest complete version of an unversioned pin.
+
+    Versions are listed now, after publishing, so versions concurrent writers published meanwhile
+    go too, and on object stores (no lock) a writer whose version was overtaken by a newer one
+    removes its own: the newest complete write wins. A version another writer removed first is
+    already gone, which is what was wanted; one still being written (no data.txt yet) is left to
+    its writer.
+    """
+    complete = [v.version for v in list_versions(board, name)
+                if board.fs.exists(_pin_path(board, name, v.version, META_FILE))]  # fmt: skip
+    for old in complete[:-1]:  # oldest first
+        try:
+            board.fs.rm(_pin_path(board, name, old), recursive=True)
+        except FileNotFoundError:
+            pass
 
 
 def _resolve_versioned(board: Any, name: str, versions: list[PinVersion], versioned: bool | None) -> bool:
