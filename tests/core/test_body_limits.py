@@ -18,7 +18,7 @@ from sklearn.linear_model import LinearRegression
 from starlette.testclient import TestClient
 
 import vetiver
-from vetiver import body_limits
+from vetiver.serving import body_limits
 
 ARROW = "application/vnd.apache.arrow.stream"
 ARROW_FILE = "application/vnd.apache.arrow.file"

@@ -19,7 +19,7 @@ import yaml
 from sklearn.linear_model import LinearRegression
 
 import vetiver
-from vetiver import names, pinstore
+from vetiver.storage import names, pinstore
 from vetiver.errors import InvalidPinNameError, VetiverError
 
 VETIVER = str(Path(sys.executable).parent / "vetiver")

@@ -17,7 +17,7 @@ import pytest
 from sklearn.linear_model import LinearRegression
 
 import vetiver
-from vetiver import pinstore
+from vetiver.storage import pinstore
 
 WRITER = """
 import sys, vetiver, pins

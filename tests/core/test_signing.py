@@ -14,7 +14,7 @@ import yaml
 from sklearn.linear_model import LinearRegression
 
 import vetiver
-from vetiver import pinstore, signing
+from vetiver.storage import pinstore, signing
 from vetiver.errors import PinError, PinSignatureError
 
 VETIVER = str(Path(sys.executable).parent / "vetiver")

@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from vetiver_sklearn.handler import SkopsFallbackWarning
 
 import vetiver
-from vetiver import pinstore
+from vetiver.storage import pinstore
 from vetiver.errors import PickleConsentError, PinError
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, ClassVar
 
+from vetiver.errors import PredictionTypeError
 from vetiver.handlers.base import BaseHandler
 
 
@@ -72,7 +73,7 @@ class SKLearnHandler(BaseHandler):
     def check_prediction_type(self, prediction_type: str) -> None:
         super().check_prediction_type(prediction_type)
         if not hasattr(self.model, prediction_type):
-            raise ValueError(
+            raise PredictionTypeError(
                 f"{type(self.model).__qualname__} has no {prediction_type}; "
                 f"it offers {', '.join(t for t in self.prediction_types if hasattr(self.model, t))}"
             )
@@ -100,7 +101,7 @@ class SKLearnHandler(BaseHandler):
         """Run the array probe once, when the API is built, on the prototype's example row, so no
         live request pays for it (it used to call ``predict`` three times on the first request).
         A model the example cannot decide for keeps getting DataFrames."""
-        from vetiver.prototype import infer_schema
+        from vetiver.schema.infer import infer_schema
 
         try:
             schema = infer_schema(self.prototype_data)
