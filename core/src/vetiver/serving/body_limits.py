@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import PrototypeValidationError
+from ..errors import PrototypeValidationError, VetiverError
 from ..schema.validate import _error
 
 MAX_COLUMNS = 10_000
@@ -35,7 +35,7 @@ _RECORD_BATCH, _DICTIONARY_BATCH = 3, 2  # MessageHeader union tags of the Arrow
 _STRUCT_SIZE = 16  # FieldNode and Buffer are both two int64s
 
 
-class DecodedTooLarge(Exception):
+class DecodedTooLarge(VetiverError):
     """The body would decode to more than the API allows (HTTP 413)."""
 
 
@@ -104,7 +104,7 @@ class _Table:
         start = at + struct.unpack_from("<I", self.buf, at)[0]
         count = struct.unpack_from("<I", self.buf, start)[0]
         if start + 4 + count * item_size > len(self.buf):
-            raise ValueError("vector runs past the message metadata")
+            raise struct.error("vector runs past the message metadata")
         return start + 4, count
 
 
@@ -124,7 +124,7 @@ def _batch_size(batch: _Table, body: memoryview) -> tuple[int, int]:
         else:
             size += length
     if cells < 0 or size < 0:
-        raise ValueError("negative lengths")
+        raise struct.error("negative lengths")
     return size, cells
 
 
@@ -132,7 +132,7 @@ def arrow_decoded_size(body: bytes, file_format: bool) -> tuple[int, int, int]:
     """(decoded bytes, values, columns) of an Arrow IPC stream or file, read from its metadata.
 
     Raises:
-        ValueError: the metadata cannot be read (a malformed body).
+        struct.error, pyarrow.ArrowInvalid: the metadata cannot be read (a malformed body).
     """
     import pyarrow as pa
 
@@ -166,7 +166,7 @@ def check_arrow(body: bytes, file_format: bool, max_bytes: int) -> None:
     Raises:
         DecodedTooLarge: over the byte or value bound (413).
         PrototypeValidationError: too many columns (422).
-        ValueError, struct.error: the metadata is malformed.
+        struct.error, pyarrow.ArrowInvalid: the metadata is malformed.
     """
     size, cells, columns = arrow_decoded_size(body, file_format)
     if columns > MAX_COLUMNS:

@@ -265,8 +265,7 @@ class HandlerConformance:
             installed = importlib.metadata.version(pip_name).split("+")[0]
             assert any(r.split("==")[0] == pip_name and r.split("==")[1].split("+")[0] == installed for r in required)
         assert set(required) <= set(vetiver_model.metadata.pinned_pkgs)
-        # /metadata keeps 0.2.6's shape: the names.
-        assert {r.split("==")[0] for r in required} <= set(vetiver_model.metadata.required_pkgs)
+        assert {r.split("==")[0] for r in required} <= set(vetiver_model.metadata.required_pkgs)  # 0.2.6: names
 
     def test_prototype_is_built(self, vetiver_model: Any, prototype_data: Any) -> None:
         from vetiver.schema.infer import infer_schema, schema_of
