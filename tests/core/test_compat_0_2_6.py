@@ -8,7 +8,6 @@ import sys
 
 import numpy as np
 import pandas as pd
-import pins
 import pytest
 from pydantic import BaseModel, Field
 from sklearn.linear_model import LinearRegression

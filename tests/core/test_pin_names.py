@@ -19,8 +19,8 @@ import yaml
 from sklearn.linear_model import LinearRegression
 
 import vetiver
-from vetiver.storage import names, pinstore
 from vetiver.errors import InvalidPinNameError, VetiverError
+from vetiver.storage import names, pinstore
 
 VETIVER = str(Path(sys.executable).parent / "vetiver")
 

@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,8 +17,8 @@ import pytest
 from starlette.testclient import TestClient
 
 import vetiver
-from tests.support.slow_model import SlowRegression
 from tests.core.test_serve_cli import VETIVER, _clean_env, _wait_ready, free_port
+from tests.support.slow_model import SlowRegression
 
 ROOT = Path(__file__).resolve().parents[2]
 

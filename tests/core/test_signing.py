@@ -8,14 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pins
 import pytest
 import yaml
 from sklearn.linear_model import LinearRegression
 
 import vetiver
-from vetiver.storage import pinstore, signing
 from vetiver.errors import PinError, PinSignatureError
+from vetiver.storage import pinstore, signing
 
 VETIVER = str(Path(sys.executable).parent / "vetiver")
 KEY = "correct horse battery staple"

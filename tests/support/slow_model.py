@@ -17,7 +17,7 @@ class SlowRegression(LinearRegression):
         super().__init__(fit_intercept=fit_intercept)
         self.delay = delay
 
-    def predict(self, X):  # noqa: N803 - sklearn's name
+    def predict(self, X):
         type(self).calls += 1
         time.sleep(self.delay)
         return super().predict(X)

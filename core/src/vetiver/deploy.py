@@ -38,8 +38,8 @@ def deploy(target: str, board: Any, name: str, version: str | None = None, **opt
 
 def _checked(board: Any, name: str, version: str | None) -> Any:
     """The board, once ``name`` and ``version`` are known to stay inside it."""
-    from .storage.names import validate_version
     from .storage.boards import as_board
+    from .storage.names import validate_version
     from .storage.pinstore import check_name
 
     board = as_board(board)

@@ -49,7 +49,7 @@ class VetiverMeta:
         fields as well. ``pip_name`` is added to ``required_pkgs`` unless an entry contains it.
         """
         metadata = dict(metadata or {})
-        user = metadata["user"] if "user" in metadata else metadata
+        user = metadata.get("user", metadata)  # 0.2.6: no "user" key means the whole dict
         required = list(metadata.get("required_pkgs") or [])
         if pip_name and not any(pip_name in str(req) for req in required):
             required.append(pip_name)

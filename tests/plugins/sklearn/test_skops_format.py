@@ -10,11 +10,11 @@ import pytest
 import yaml
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
-from vetiver_sklearn.handler import SkopsFallbackWarning
 
 import vetiver
-from vetiver.storage import pinstore
 from vetiver.errors import PickleConsentError, PinError
+from vetiver.storage import pinstore
+from vetiver_sklearn.handler import SkopsFallbackWarning
 
 
 def _data():

@@ -29,7 +29,7 @@ def predict_http_error() -> type[Exception]:
     else:
         bases.append(requests.exceptions.HTTPError)
 
-    def __init__(self: Any, message: str, *, request: Any, response: Any) -> None:  # noqa: N807
+    def __init__(self: Any, message: str, *, request: Any, response: Any) -> None:
         # Neither base's __init__: httpx's requires keywords requests' lacks and vice versa.
         Exception.__init__(self, message)
         self.request = request

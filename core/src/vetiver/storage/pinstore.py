@@ -20,11 +20,12 @@ format that unpickles needs the board's consent.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -175,6 +176,20 @@ def read_verified(board: Any, name: str, meta: Any, *, needs_pickle: bool) -> di
 # --- writing -------------------------------------------------------------------------------------
 
 
+def _one_writer_at_a_time(write: Callable[..., Any]) -> Callable[..., Any]:
+    """Check the pin name, then run ``write(board, name, ...)`` holding the pin's write lock."""
+
+    @functools.wraps(write)
+    def locked(board: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        check_name(board, name)
+        board.validate_pin_name(name)
+        with pin_lock(board, name):
+            return write(board, name, *args, **kwargs)
+
+    return locked
+
+
+@_one_writer_at_a_time
 def write_version(
     board: Any,
     name: str,
@@ -191,24 +206,6 @@ def write_version(
     Writing content identical to the newest version writes nothing and returns that version's
     metadata. On an unversioned pin older versions are removed after the new one is in place.
     """
-    check_name(board, name)
-    board.validate_pin_name(name)
-    with pin_lock(board, name):
-        return _write_locked(board, name, files, pin_type=pin_type, title=title, description=description,
-                             user=user, versioned=versioned)
-
-
-def _write_locked(
-    board: Any,
-    name: str,
-    files: Sequence[Path],
-    *,
-    pin_type: str,
-    title: str,
-    description: str | None,
-    user: Mapping[str, Any],
-    versioned: bool | None,
-) -> Any:
     from pins.meta import MetaFactory
 
     exists = board.pin_exists(name)
