@@ -79,3 +79,15 @@ def test_joblib_stays_the_default():
     assert vetiver.VetiverModel(LogisticRegression().fit(X, y), "m").handler.model_format == "joblib"
     with pytest.raises(ValueError, match="'joblib' or 'skops'"):
         vetiver.VetiverModel(LogisticRegression().fit(X, y), "m").handler.model_format = "onnx"
+
+
+def test_images_of_skops_pins_get_skops(tmp_path):
+    from vetiver.bundle.pin import plan
+
+    X, y = _data()
+    model = vetiver.VetiverModel(LogisticRegression().fit(X, y), "logit", prototype_data=X)
+    model.handler.model_format = "skops"
+    board = pins.board_folder(str(tmp_path))
+    vetiver.vetiver_pin_write(board, model)
+    served = plan(board, "logit")
+    assert "skops" in served.roots and not served.uses_pickle
