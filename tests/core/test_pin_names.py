@@ -107,7 +107,7 @@ def test_connect_names_may_have_an_owner():
             names.validate_pin_name(bad, owner_allowed=True)
 
 
-def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+def _cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
     env = {**os.environ, "PINS_ALLOW_PICKLE_READ": "1"}
     return subprocess.run([VETIVER, *args], capture_output=True, text=True, env=env, timeout=timeout)
 

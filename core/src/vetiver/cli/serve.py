@@ -83,6 +83,12 @@ def _settings(args: argparse.Namespace) -> ServeSettings:
         raise cli.CLIError(
             "vetiver serve needs a board and a pin name (arguments, or VETIVER_BOARD and VETIVER_PIN_NAME)"
         )
+    from ..storage.names import validate_pin_name, validate_version
+
+    # Before anything heavy is imported; the board's own rules are checked again when reading.
+    validate_pin_name(args.name, owner_allowed=True)
+    if args.version:
+        validate_version(args.version)
     size = args.max_body_size if args.max_body_size is not None else _env_int("VETIVER_MAX_BODY_SIZE", 0) or None
     return ServeSettings(
         board=args.board,

@@ -28,7 +28,7 @@ def _check_component(kind: str, value: object) -> str:
     if not value or not value.strip():
         raise InvalidPinNameError(f"{kind} must not be empty")
     if value in {".", ".."}:
-        raise InvalidPinNameError(f"{kind} {value!r} would point at a folder outside the pin; choose another")
+        raise InvalidPinNameError(f"{kind} {value!r} names the folder itself or its parent, not a pin; choose another")
     match = _FORBIDDEN.search(value)
     if match:
         raise InvalidPinNameError(
