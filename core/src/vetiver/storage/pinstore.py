@@ -210,7 +210,8 @@ def write_version(
 
     exists = board.pin_exists(name)
     versions = list_versions(board, name) if exists else []
-    versioned = _resolve_versioned(board, name, versions, versioned)
+    # Uploads still in progress (or abandoned) on object stores are not versions the user kept.
+    versioned = _resolve_versioned(board, name, _complete(board, name, versions), versioned)
 
     with tempfile.TemporaryDirectory(prefix="vetiver-pin-") as tmp:
         stage = Path(tmp)
@@ -254,13 +255,20 @@ def _remove_older(board: Any, name: str) -> None:
     already gone, which is what was wanted; one still being written (no data.txt yet) is left to
     its writer.
     """
-    complete = [v.version for v in list_versions(board, name)
-                if board.fs.exists(_pin_path(board, name, v.version, META_FILE))]  # fmt: skip
+    complete = _complete(board, name, list_versions(board, name))
     for old in complete[:-1]:  # oldest first
         try:
-            board.fs.rm(_pin_path(board, name, old), recursive=True)
+            board.fs.rm(_pin_path(board, name, old.version), recursive=True)
         except FileNotFoundError:
             pass
+
+
+def _complete(board: Any, name: str, versions: list[PinVersion]) -> list[PinVersion]:
+    """The versions whose ``data.txt`` exists (on local boards every listed version: they appear
+    by an atomic rename)."""
+    if _is_local(board):
+        return versions
+    return [v for v in versions if board.fs.exists(_pin_path(board, name, v.version, META_FILE))]
 
 
 def _resolve_versioned(board: Any, name: str, versions: list[PinVersion], versioned: bool | None) -> bool:
