@@ -26,12 +26,19 @@ def _data_txt(board, name: str) -> dict:
     return yaml.safe_load(Path(board.board, name, pinstore.latest_version(board, name), "data.txt").read_text())
 
 
-def test_skops_pin_loads_without_pickle_consent(tmp_path):
+def _skops_pin(tmp_path) -> tuple[object, vetiver.VetiverModel]:
+    """A LogisticRegression pinned as "logit" in the skops format; the board and the model."""
     X, y = _data()
     model = vetiver.VetiverModel(LogisticRegression().fit(X, y), "logit", prototype_data=X)
     model.handler.model_format = "skops"
-    writer = pins.board_folder(str(tmp_path))
-    vetiver.vetiver_pin_write(writer, model)
+    board = pins.board_folder(str(tmp_path))
+    vetiver.vetiver_pin_write(board, model)
+    return board, model
+
+
+def test_skops_pin_loads_without_pickle_consent(tmp_path):
+    writer, model = _skops_pin(tmp_path)
+    X, _ = _data()
     stored = _data_txt(writer, "logit")
     assert stored["type"] == "file" and stored["file"] == "logit.skops"
     assert stored["user"]["vetiver_meta"]["model_format"] == "skops"
@@ -60,11 +67,8 @@ def test_a_skops_file_with_untrusted_types_is_refused(tmp_path):
     import skops.io as sio
     from xxhash import xxh64
 
+    board, _ = _skops_pin(tmp_path)
     X, y = _data()
-    model = vetiver.VetiverModel(LogisticRegression().fit(X, y), "logit", prototype_data=X)
-    model.handler.model_format = "skops"
-    board = pins.board_folder(str(tmp_path))
-    vetiver.vetiver_pin_write(board, model)
     folder = Path(board.board, "logit", pinstore.latest_version(board, "logit"))
     sio.dump(RandomForestClassifier(n_estimators=2).fit(X, y), folder / "logit.skops")
     data = yaml.safe_load((folder / "data.txt").read_text())
@@ -84,10 +88,6 @@ def test_joblib_stays_the_default():
 def test_images_of_skops_pins_get_skops(tmp_path):
     from vetiver.bundle.pin import plan
 
-    X, y = _data()
-    model = vetiver.VetiverModel(LogisticRegression().fit(X, y), "logit", prototype_data=X)
-    model.handler.model_format = "skops"
-    board = pins.board_folder(str(tmp_path))
-    vetiver.vetiver_pin_write(board, model)
+    board, _ = _skops_pin(tmp_path)
     served = plan(board, "logit")
     assert "skops" in served.roots and not served.uses_pickle
