@@ -109,17 +109,19 @@ def test_the_real_app_closure_is_complete_and_pinned():
                 assert canonicalize_name(requirement.name) in found, f"{dist.name} needs {line}"
 
 
-def test_local_wheels_are_cached_by_source_fingerprint(prepared, tmp_path, monkeypatch):
-    from vetiver_docker import wheels
+def test_local_wheels_are_cached_by_source_fingerprint(tmp_path, monkeypatch):
+    from vetiver.bundle import wheels
 
+    monkeypatch.setenv("VETIVER_CACHE_DIR", str(tmp_path / "cache"))
     local = [d for d in resolve(["vetiver-core"]) if d.direct_url]
     assert [d.name for d in local] == ["vetiver-core"]  # an editable checkout in the test environment
+    wheels.build_wheels(local, tmp_path / "first")  # pip builds it once
 
     def no_pip(*args):
         raise AssertionError("rebuilt a wheel whose source did not change")
 
     monkeypatch.setattr(wheels, "_pip_wheel", no_pip)
-    built = wheels.build_wheels(local, tmp_path / "wheels")  # `prepared` built it already
+    built = wheels.build_wheels(local, tmp_path / "wheels")
     assert (tmp_path / "wheels" / built["vetiver-core"][1]).is_file()
 
 

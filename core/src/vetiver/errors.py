@@ -111,6 +111,10 @@ class InvalidArgumentError(VetiverError, ValueError):
     """An argument has a value vetiver cannot use (the message names the valid ones)."""
 
 
+class ArgumentTypeError(VetiverError, TypeError):
+    """An argument is of a type the function does not take (``validate_frame`` of a list)."""
+
+
 class UnexpectedArgumentError(VetiverError, TypeError):
     """A function or target got keyword arguments it does not take."""
 

@@ -22,6 +22,9 @@ class SKLearnHandler(BaseHandler):
     the estimator has them).
     """
 
+    # Any class deriving from an sklearn class (xgboost.XGBRegressor, lightgbm, user estimators)
+    # has "sklearn" among its bases' modules.
+    framework: ClassVar[str] = "sklearn"
     pip_name: ClassVar[str] = "scikit-learn"
     handler_name: ClassVar[str] = "sklearn"
     prediction_types: ClassVar[tuple[str, ...]] = ("predict", "predict_proba", "predict_log_proba")
@@ -57,9 +60,14 @@ class SKLearnHandler(BaseHandler):
 
     @staticmethod
     def model_class() -> type:
+        """``sklearn.base.BaseEstimator`` (0.2.6 name)."""
         from sklearn.base import BaseEstimator
 
         return BaseEstimator
+
+    @staticmethod
+    def model_types() -> tuple[type, ...]:
+        return (SKLearnHandler.model_class(),)
 
     def required_pkgs(self) -> list[str]:
         from vetiver.handlers.base import pinned_requirement
@@ -70,12 +78,16 @@ class SKLearnHandler(BaseHandler):
         names = ["scikit-learn"] + ([extra] if extra else [])
         return [pinned_requirement(name) for name in names]
 
+    def available_prediction_types(self) -> tuple[str, ...]:
+        """``predict_proba`` and ``predict_log_proba`` only for estimators that have them."""
+        return tuple(t for t in self.prediction_types if hasattr(self.model, t))
+
     def check_prediction_type(self, prediction_type: str) -> None:
         super().check_prediction_type(prediction_type)
         if not hasattr(self.model, prediction_type):
             raise PredictionTypeError(
                 f"{type(self.model).__qualname__} has no {prediction_type}; "
-                f"it offers {', '.join(t for t in self.prediction_types if hasattr(self.model, t))}"
+                f"it offers {', '.join(self.available_prediction_types())}"
             )
 
     def handler_predict(self, input_data: Any, check_prototype: bool = True, **kw: Any) -> Any:
@@ -84,11 +96,19 @@ class SKLearnHandler(BaseHandler):
         prediction_type = kw.get("prediction_type", "predict")
         self.check_prediction_type(prediction_type)
         method = getattr(self.model, prediction_type)
-        data = _as_model_input(input_data)
+        data = self._model_input(input_data)
         if self._array_input_ok(data, method):
             data = data.to_numpy()
         result = method(data)
         return result.tolist() if hasattr(result, "tolist") else result
+
+    def _model_input(self, input_data: Any) -> Any:
+        """Records become a DataFrame (column names matter to ColumnTransformers); DataFrames,
+        Series and lists of rows are left to the estimator."""
+        records = isinstance(input_data, dict) or (
+            isinstance(input_data, list) and bool(input_data) and isinstance(input_data[0], dict)
+        )
+        return self.as_frame(input_data, select=False) if records else input_data
 
     # sklearn spends ~0.4 ms per call checking a DataFrame's feature names and dtypes (pandas 3),
     # several times a small model's own cost. Once the frame's columns are exactly the names the
@@ -150,17 +170,3 @@ def _quiet_feature_name_warning() -> None:
 
 # Top-level modules of sklearn-API libraries and the distributions that provide them.
 _DISTRIBUTIONS = {"xgboost": "xgboost", "lightgbm": "lightgbm", "catboost": "catboost"}
-
-
-def _as_model_input(input_data: Any) -> Any:
-    """DataFrames pass through (column names matter to ColumnTransformers); a list of dicts
-    becomes a DataFrame; lists of rows are left to the estimator."""
-    import pandas as pd
-
-    if isinstance(input_data, (pd.DataFrame, pd.Series)):
-        return input_data
-    if isinstance(input_data, dict):
-        return pd.DataFrame([input_data])
-    if isinstance(input_data, list) and input_data and isinstance(input_data[0], dict):
-        return pd.DataFrame(input_data)
-    return input_data
