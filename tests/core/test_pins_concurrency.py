@@ -75,8 +75,12 @@ def test_concurrent_writers_and_a_reader(tmp_path, content):
 
     reading = subprocess.Popen([sys.executable, reader, board_path, str(stop)], stdout=subprocess.PIPE, text=True)
     writers = [
-        subprocess.Popen([sys.executable, writer, board_path, str(n), "6", content], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, writer, board_path, str(n), "6", content],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(4)
     ]
     results = [w.communicate(timeout=240) for w in writers]
@@ -126,8 +130,12 @@ def test_concurrent_unversioned_writes_all_succeed_and_leave_one_version(tmp_pat
     Path(board_path).mkdir()
     script = _script(tmp_path, "uw.py", UNVERSIONED_WRITER)
     writers = [
-        subprocess.Popen([sys.executable, script, board_path, str(n), "15"], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, script, board_path, str(n), "15"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(4)
     ]
     outputs = [w.communicate(timeout=300) for w in writers]
@@ -140,7 +148,8 @@ def test_concurrent_unversioned_writes_all_succeed_and_leave_one_version(tmp_pat
     assert newest.metadata.user["write"] == 14  # the last write of some writer: the newest complete one
     # ... and the pin is still writable, unversioned.
     X, y = vetiver.get_mock_data(seed=99)
-    vetiver.vetiver_pin_write(board, vetiver.VetiverModel(LinearRegression().fit(X, y), "m", prototype_data=X),
-                              versioned=False)
+    vetiver.vetiver_pin_write(
+        board, vetiver.VetiverModel(LinearRegression().fit(X, y), "m", prototype_data=X), versioned=False
+    )
     assert len(pinstore.list_versions(board, "m")) == 1
     assert not [p for p in Path(board_path, "m").iterdir() if p.name.startswith(".")]

@@ -61,7 +61,9 @@ def check_column_names(names: Sequence[Any]) -> list[str]:
         raise PrototypeValidationError(errors[:_MAX_ERRORS])
     dupes = sorted(name for name, count in Counter(names).items() if count > 1)
     if dupes:
-        raise PrototypeValidationError([_error(None, n, "unique column names", "a duplicate") for n in dupes[:_MAX_ERRORS]])
+        raise PrototypeValidationError(
+            [_error(None, n, "unique column names", "a duplicate") for n in dupes[:_MAX_ERRORS]]
+        )
     return list(names)
 
 

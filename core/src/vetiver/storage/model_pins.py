@@ -48,8 +48,14 @@ def vetiver_pin_write(
     if pinstore.is_connect(board) and model_format.pin_type == "joblib" and signing_key is None:
         # Connect publishes each version as one bundle, atomically; pins knows that protocol.
         return board.pin_write(
-            model.model, name=name, type="joblib", title=title, description=model.description,
-            metadata=user, versioned=versioned, force_identical_write=False,
+            model.model,
+            name=name,
+            type="joblib",
+            title=title,
+            description=model.description,
+            metadata=user,
+            versioned=versioned,
+            force_identical_write=False,
         )
 
     with tempfile.TemporaryDirectory(prefix="vetiver-save-") as tmp:
@@ -63,8 +69,14 @@ def vetiver_pin_write(
         if pinstore.is_connect(board):
             return board.pin_upload([str(path)], name=name, title=title, description=model.description, metadata=user)
         return pinstore.write_version(
-            board, name, [path], pin_type=model_format.pin_type, title=title,
-            description=model.description, user=user, versioned=versioned,
+            board,
+            name,
+            [path],
+            pin_type=model_format.pin_type,
+            title=title,
+            description=model.description,
+            user=user,
+            versioned=versioned,
         )
 
 
@@ -82,7 +94,8 @@ def _vetiver_meta(model: VetiverModel, format_name: str) -> dict[str, Any]:
         # Lossless additions, ignored by 0.2.6.
         "pinned_pkgs": list(model.metadata.pinned_pkgs),
         "prototype_schema": {**schema.to_json_schema(), "title": prototype_title(model.handler.prototype_data)}
-        if schema is not None else None,
+        if schema is not None
+        else None,
         "model_format": format_name,
         "handler": model.handler.handler_name,
         "handler_plugin": plugin,

@@ -32,8 +32,7 @@ def _check_component(kind: str, value: object) -> str:
     match = _FORBIDDEN.search(value)
     if match:
         raise InvalidPinNameError(
-            f"{kind} {value!r} contains {match.group()!r}; path separators, ':' and control characters "
-            "are not allowed"
+            f"{kind} {value!r} contains {match.group()!r}; path separators, ':' and control characters are not allowed"
         )
     if value.startswith("."):
         # Hidden names are vetiver's staging folders; a pin or version must never look like one.

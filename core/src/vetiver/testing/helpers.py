@@ -14,7 +14,14 @@ from typing import Any
 
 import pytest
 
-__all__ = ["assert_predictions_equal", "assert_valid_predictions", "plain_rows", "post_in_process", "serve_app", "vetiver_board"]
+__all__ = [
+    "assert_predictions_equal",
+    "assert_valid_predictions",
+    "plain_rows",
+    "post_in_process",
+    "serve_app",
+    "vetiver_board",
+]
 
 
 # --- helpers for any vetiver test ----------------------------------------------------------------

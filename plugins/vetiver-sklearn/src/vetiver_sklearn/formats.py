@@ -49,8 +49,7 @@ def _load(path: Path) -> Any:
     untrusted = sio.get_untrusted_types(file=path)
     if untrusted:  # checked before anything is built from the file
         raise PinError(
-            f"the skops file names types skops does not trust by default ({', '.join(untrusted)}); "
-            "it was not loaded"
+            f"the skops file names types skops does not trust by default ({', '.join(untrusted)}); it was not loaded"
         )
     return sio.load(path, trusted=None)  # only skops' default trusted types
 
