@@ -39,7 +39,8 @@ def test_pin_has_the_0_2_6_layout_plus_lossless_schema(board):
     assert data["user"]["user"] == {"owner": "me"}
     stored = data["user"]["vetiver_meta"]
     assert yaml.safe_load(stored["prototype"]).keys() == {"B", "C", "D"}  # 0.2.6's JSON string
-    assert stored["required_pkgs"][0].startswith("scikit-learn==")
+    assert stored["required_pkgs"] == ["scikit-learn"]  # 0.2.6's shape
+    assert stored["pinned_pkgs"][0].startswith("scikit-learn==")
     assert stored["python_version"][:2] == [3, 11] or stored["python_version"][0] == 3
     assert stored["prototype_schema"]["properties"]["B"]["x-vetiver-dtype"] == "int64"
     assert stored["model_format"] == "joblib"

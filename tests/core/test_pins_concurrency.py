@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from sklearn.linear_model import LinearRegression
 
 import vetiver
 from vetiver.storage import pinstore
@@ -100,4 +101,55 @@ def test_concurrent_writers_and_a_reader(tmp_path, content):
     for version in versions:  # every published version is complete and verifies
         meta = pinstore.read_meta(board, "m", version.version)
         pinstore.read_verified(board, "m", meta, needs_pickle=True)
+    assert not [p for p in Path(board_path, "m").iterdir() if p.name.startswith(".")]
+
+
+UNVERSIONED_WRITER = """
+import sys, vetiver, pins
+from sklearn.linear_model import LinearRegression
+board_path, writer, writes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+board = pins.board_folder(board_path, allow_pickle_read=True)
+failures = []
+for i in range(writes):
+    X, y = vetiver.get_mock_data(seed=writer * 1000 + i)
+    model = vetiver.VetiverModel(LinearRegression().fit(X, y), "m", prototype_data=X,
+                                 metadata={"writer": writer, "write": i})
+    try:
+        vetiver.vetiver_pin_write(board, model, versioned=False)
+    except Exception as error:
+        failures.append(repr(error))
+print(len(failures), failures[:3])
+"""
+
+
+@pytest.mark.slow
+def test_concurrent_unversioned_writes_all_succeed_and_leave_one_version(tmp_path):
+    """Issue 9: 4 writers x 15 unversioned writes succeeded 1, 2 and 18 of 60 times and jammed the pin
+    ("already has 2 versions"), or crashed with FileNotFoundError."""
+    board_path = str(tmp_path / "board")
+    Path(board_path).mkdir()
+    script = _script(tmp_path, "uw.py", UNVERSIONED_WRITER)
+    writers = [
+        subprocess.Popen(
+            [sys.executable, script, board_path, str(n), "15"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    outputs = [w.communicate(timeout=300) for w in writers]
+    assert [out.split(" ", 1)[0] for out, _ in outputs] == ["0"] * 4, outputs
+
+    board = vetiver.board(board_path, allow_pickle_read=True)
+    versions = pinstore.list_versions(board, "m")
+    assert len(versions) == 1
+    newest = vetiver.VetiverModel.from_pin(board, "m")
+    assert newest.metadata.user["write"] == 14  # the last write of some writer: the newest complete one
+    # ... and the pin is still writable, unversioned.
+    X, y = vetiver.get_mock_data(seed=99)
+    vetiver.vetiver_pin_write(
+        board, vetiver.VetiverModel(LinearRegression().fit(X, y), "m", prototype_data=X), versioned=False
+    )
+    assert len(pinstore.list_versions(board, "m")) == 1
     assert not [p for p in Path(board_path, "m").iterdir() if p.name.startswith(".")]

@@ -59,3 +59,19 @@ def test_tampered_object_is_refused(s3_bucket, moto_endpoint, tmp_path, monkeypa
     monkeypatch.setenv("PINS_CACHE_DIR", str(tmp_path / "cold-cache"))
     with pytest.raises(PinIntegrityError):
         vetiver.VetiverModel.from_pin(_board(s3_bucket, moto_endpoint, allow_pickle_read=True), "cars")
+
+
+def test_unversioned_writes_keep_only_the_newest_complete_version(s3_bucket, moto_endpoint):
+    """No lock on object stores: each unversioned write prunes, after publishing, every complete
+    version but the newest, and leaves a version still being uploaded to its writer."""
+    import boto3
+
+    board = _board(s3_bucket, moto_endpoint, allow_pickle_read=True)
+    vetiver.vetiver_pin_write(board, _model(1), versioned=False)
+    in_progress = "models/cars/20000101T000000Z-aaaaa/cars.joblib"  # older, no data.txt yet
+    boto3.client("s3", endpoint_url=moto_endpoint).put_object(Bucket=s3_bucket, Key=in_progress, Body=b"partial")
+    newest = vetiver.vetiver_pin_write(board, _model(2), versioned=False).version.version
+    versions = [v.version for v in pinstore.list_versions(board, "cars")]
+    assert versions == ["20000101T000000Z-aaaaa", newest]
+    assert vetiver.VetiverModel.from_pin(board, "cars").metadata.version == newest
+    vetiver.vetiver_pin_write(board, _model(3), versioned=False)  # still writable

@@ -23,7 +23,8 @@ def test_defaults_follow_0_2_6():
     assert model.metadata.user == {}
     assert model.metadata.version is None
     assert model.metadata.python_version == list(sys.version_info)
-    assert model.metadata.required_pkgs == ["vetiver-example==0.1.0"]
+    assert model.metadata.required_pkgs == ["vetiver-example"]
+    assert model.metadata.pinned_pkgs == ["vetiver-example==0.1.0"]
     assert model.handler_predict(pd.DataFrame({"x": [1.0]})) == [1.0]
 
 
@@ -48,15 +49,16 @@ def test_unknown_arguments_and_missing_model_are_errors():
         vetiver.VetiverModel(None, "m")
 
 
-def test_metadata_reserved_keys_are_not_folded_into_user():
-    """0.2.6 put the whole dict, reserved keys included, into ``user``."""
-    meta = VetiverMeta.from_dict({"team": "a", "version": "1", "required_pkgs": ["x"]})
-    assert meta.user == {"team": "a"}
+def test_metadata_without_user_key_is_the_user_metadata_as_written():
+    """As 0.2.6: the whole dict, reserved keys included, is ``user``; reserved keys are read too."""
+    written = {"team": "a", "version": "1", "required_pkgs": ["x"]}
+    meta = VetiverMeta.from_dict(dict(written))
+    assert meta.user == written
     assert meta.version == "1" and meta.required_pkgs == ["x"]
     assert VetiverMeta.from_dict({"user": {"team": "b"}}).user == {"team": "b"}
     assert VetiverMeta.from_dict({}, pip_name="scikit-learn").required_pkgs == ["scikit-learn"]
-    assert VetiverMeta.from_dict({"required_pkgs": ["scikit_learn==1"]}, pip_name="scikit-learn").required_pkgs == [
-        "scikit_learn==1"
+    assert VetiverMeta.from_dict({"required_pkgs": ["scikit-learn==1"]}, pip_name="scikit-learn").required_pkgs == [
+        "scikit-learn==1"
     ]
     assert VetiverMeta().to_dict() == {
         "user": {},

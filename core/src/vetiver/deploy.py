@@ -22,10 +22,9 @@ def prepare(target: str, board: Any, name: str, path: str | Path, version: str |
         The folder written.
     """
     from . import plugins
-    from .storage.boards import as_board
 
+    board = _checked(board, name, version)
     deploy_target = plugins.deploy_target(target)
-    board = as_board(board)
     folder = Path(path)
     created = _first_missing(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -50,6 +49,18 @@ def _first_missing(folder: Path) -> Path | None:
 def deploy(target: str, board: Any, name: str, version: str | None = None, **options: Any) -> Any:
     """Deploy pin ``name`` to ``target`` and return what the target reports (a tag, a URL...)."""
     from . import plugins
-    from .storage.boards import as_board
 
-    return plugins.deploy_target(target).deploy(as_board(board), name, version=version, **options)
+    return plugins.deploy_target(target).deploy(_checked(board, name, version), name, version=version, **options)
+
+
+def _checked(board: Any, name: str, version: str | None) -> Any:
+    """The board, once ``name`` and ``version`` are known to stay inside it."""
+    from .storage.boards import as_board
+    from .storage.names import validate_version
+    from .storage.pinstore import check_name
+
+    board = as_board(board)
+    check_name(board, name)
+    if version is not None:
+        validate_version(version)
+    return board

@@ -125,6 +125,10 @@ class InvalidArgumentError(VetiverError, ValueError):
     """An argument has a value vetiver cannot use (the message names the valid ones)."""
 
 
+class ArgumentTypeError(VetiverError, TypeError):
+    """An argument is of a type the function does not take (``validate_frame`` of a list)."""
+
+
 class UnexpectedArgumentError(VetiverError, TypeError):
     """A function or target got keyword arguments it does not take."""
 
@@ -159,3 +163,11 @@ class PredictionRequestError(VetiverError, TypeError):
 
 class WheelBuildError(VetiverError, RuntimeError):
     """A distribution no package index has could not be built as a wheel for a bundle."""
+
+
+class InvalidPinNameError(PinError, ValueError):
+    """A pin name, version or data-file name would point outside its pin (``.``, ``..``, a path)."""
+
+
+class PinSignatureError(PinError):
+    """A board read with a signing key holds a pin that is unsigned or signed with another key."""

@@ -66,6 +66,8 @@ class ModelFormat:
             and verifies the file's hash before calling ``load``.
         pin_type: The pins ``type`` written to ``data.txt``; ``"joblib"`` keeps a pin readable by
             plain pins and vetiver 0.2.6, ``"file"`` is for other formats.
+        packages: Distributions ``load`` needs beyond the plugin itself (``("skops",)``); deploy
+            targets add them to generated requirements.
     """
 
     name: str
@@ -74,6 +76,7 @@ class ModelFormat:
     load: Callable[[Path], Any]
     uses_pickle: bool = False
     pin_type: str = "file"
+    packages: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_name("model format", self.name)

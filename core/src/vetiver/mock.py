@@ -12,13 +12,15 @@ from typing import Any
 def get_mock_data(seed: int | None = None) -> tuple[Any, Any]:
     """100 rows of random integers: ``X`` with columns B, C, D and the response ``y`` (column A).
 
-    Pass ``seed`` for repeatable data (0.2.6 always drew unseeded numbers).
+    As in 0.2.6 the numbers come from NumPy's global random state (``np.random.randint``), so
+    ``np.random.seed(n)`` first gives 0.2.6's data; ``seed=n`` gives the same data without
+    touching the global state.
     """
     import numpy as np
     import pandas as pd
 
-    rng = np.random.default_rng(seed)
-    data = pd.DataFrame(rng.integers(0, 100, size=(100, 4)), columns=list("ABCD"))
+    draw = np.random.randint if seed is None else np.random.RandomState(seed).randint
+    data = pd.DataFrame(draw(0, 100, size=(100, 4)), columns=list("ABCD"))
     return data.iloc[:, 1:], data["A"]
 
 

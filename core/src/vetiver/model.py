@@ -85,18 +85,24 @@ class VetiverModel:
         return schema_of(self.prototype)
 
     @classmethod
-    def from_pin(cls, board: Any, name: str, version: str | None = None) -> VetiverModel:
+    def from_pin(
+        cls, board: Any, name: str, version: str | None = None, *, key: str | bytes | None = None
+    ) -> VetiverModel:
         """Read a model pinned by :func:`vetiver.vetiver_pin_write` (or by vetiver 0.2.6).
 
         ``board`` is a pins board or a board URL. Without ``version`` the newest version is read.
         Pickled models need the board's ``allow_pickle_read=True`` (or
         ``PINS_ALLOW_PICKLE_READ=1``), and every data file must match the pin's recorded hash.
+        With a signing ``key`` (default: the ``VETIVER_PIN_KEY`` environment variable) the pin
+        must be signed with it, or :class:`~vetiver.errors.PinSignatureError` is raised before
+        the model is loaded (see :mod:`vetiver.storage.signing`).
         """
         from . import plugins
-        from .storage import pinstore
+        from .storage import pinstore, signing
         from .storage.boards import as_board
 
         board = as_board(board)
+        verify_key = signing.resolve_key(key)
         meta = pinstore.read_meta(board, name, version)
         stored = _vetiver_meta(meta)
         format_name = stored.get("model_format") or _legacy_format(name, meta)
@@ -110,6 +116,8 @@ class VetiverModel:
             ) from error
 
         contents = pinstore.read_verified(board, name, meta, needs_pickle=model_format.uses_pickle)
+        if verify_key is not None:
+            signing.verify(verify_key, name, meta, contents)  # before anything is loaded
         file_name, data = next(iter(contents.items()))
         with tempfile.TemporaryDirectory(prefix="vetiver-model-") as tmp:
             path = Path(tmp) / Path(file_name).name
@@ -128,6 +136,7 @@ class VetiverModel:
                 "version": meta.version.version,
                 "url": local.get("url"),
                 "required_pkgs": stored.get("required_pkgs") or [],
+                "pinned_pkgs": stored.get("pinned_pkgs") or [],
                 "python_version": stored.get("python_version"),
             },
         )

@@ -56,7 +56,11 @@ class TestClassifierConformance(HandlerConformance):
 
     @pytest.fixture
     def expected(self, model, sample_data):
-        return model.predict(sample_data).tolist()
+        return {
+            "predict": model.predict(sample_data).tolist(),
+            "predict_proba": model.predict_proba(sample_data).tolist(),
+            "predict_log_proba": model.predict_log_proba(sample_data).tolist(),
+        }
 
 
 class TestPipelineConformance(HandlerConformance):

@@ -77,7 +77,8 @@ def test_required_pkgs_are_pinned():
     import sklearn
 
     model = vetiver.VetiverModel(LogisticRegression(), "lr")
-    assert model.metadata.required_pkgs == [f"scikit-learn=={sklearn.__version__}"]
+    assert model.metadata.required_pkgs == ["scikit-learn"]
+    assert model.metadata.pinned_pkgs == [f"scikit-learn=={sklearn.__version__}"]
 
 
 def test_mock_model_and_data():

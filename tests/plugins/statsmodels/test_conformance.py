@@ -28,7 +28,11 @@ class TestFormulaOLSConformance(HandlerConformance):
 
     @pytest.fixture
     def expected(self, formula_ols, sample_data):
-        return formula_ols.predict(sample_data).tolist()
+        # OLS.predict takes no `which`, so it offers no predict_linear.
+        return {
+            "predict": formula_ols.predict(sample_data).tolist(),
+            "get_prediction": formula_ols.get_prediction(sample_data).summary_frame().to_dict(orient="records"),
+        }
 
 
 class TestArrayLogitConformance(HandlerConformance):
@@ -51,4 +55,9 @@ class TestArrayLogitConformance(HandlerConformance):
 
     @pytest.fixture
     def expected(self, array_logit, sample_data):
-        return array_logit.predict(sm.add_constant(sample_data, has_constant="add")).tolist()
+        exog = sm.add_constant(sample_data, has_constant="add")
+        return {
+            "predict": array_logit.predict(exog).tolist(),
+            "predict_linear": array_logit.predict(exog, which="linear").tolist(),
+            "get_prediction": array_logit.get_prediction(exog).summary_frame().to_dict(orient="records"),
+        }

@@ -26,4 +26,9 @@ class TestXGBoostConformance(HandlerConformance):
 
     @pytest.fixture
     def expected(self, booster, sample_data):
-        return booster.predict(xgboost.DMatrix(sample_data)).tolist()
+        matrix = xgboost.DMatrix(sample_data)
+        return {
+            "predict": booster.predict(matrix).tolist(),
+            "predict_margin": booster.predict(matrix, output_margin=True).tolist(),
+            "predict_contribs": booster.predict(matrix, pred_contribs=True).tolist(),
+        }

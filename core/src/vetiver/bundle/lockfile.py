@@ -51,7 +51,7 @@ def model_roots(model: Any, packages: Iterable[str] = ()) -> list[str]:
     return [
         CORE_DISTRIBUTION,
         *([plugin] if plugin else []),
-        *model_requirements(model.metadata.required_pkgs),
+        *model_requirements(model.metadata.pinned_pkgs or model.metadata.required_pkgs),
         *packages,
     ]
 

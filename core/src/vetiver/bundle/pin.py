@@ -37,6 +37,7 @@ class ServedPin:
         uses_pickle: The model format unpickles; the deployer consented to it.
         roots: Requirements the app needs: vetiver-core, the plugins providing the handler, the
             model format, the storage backend and the runtime, and the model's framework.
+        signed: The pin is signed (:mod:`vetiver.storage.signing`): the image requires the key at start.
     """
 
     name: str
@@ -45,6 +46,7 @@ class ServedPin:
     bundled: bool
     uses_pickle: bool
     roots: tuple[str, ...]
+    signed: bool = False
 
 
 def _stored_meta(meta: Any) -> dict[str, Any]:
@@ -148,6 +150,7 @@ def plan(
         PickleConsentError: the model is pickled and neither ``allow_pickle`` nor the board
             consents: better said now than by a container that fails at start.
         PinError: the pin holds no vetiver model, or its format's plugin is not installed.
+        PinSignatureError: a key is configured and the pin is unsigned or signed with another.
     """
     resolved = version or pinstore.latest_version(board, name)
     meta = pinstore.read_meta(board, name, resolved)
@@ -160,11 +163,13 @@ def plan(
             "allow_pickle=True (CLI: --allow-pickle), a board made with allow_pickle_read=True, "
             "or PINS_ALLOW_PICKLE_READ=1"
         )
+    signed = _check_signature(board, name, meta)
     bundled = is_local_board(board) if bundle is None else bool(bundle)
     serving, runtime_dist = _provider("serving runtime", runtime)
 
-    roots = [CORE_DISTRIBUTION, *handler_plugins(stored), format_dist, runtime_dist, *serving.packages]
-    roots += model_requirements(stored.get("required_pkgs") or [])
+    roots = [CORE_DISTRIBUTION, *handler_plugins(stored), format_dist, *model_format.packages, runtime_dist,
+             *serving.packages]  # fmt: skip
+    roots += model_requirements(stored.get("pinned_pkgs") or stored.get("required_pkgs") or [])  # exact if recorded
     storage = None if bundled else storage_backend(board)
     if storage is not None:
         roots += [storage[1], *storage[0].packages]
@@ -173,7 +178,18 @@ def plan(
     # A versioned (or bundled) pin is served at the version prepared; an unversioned remote pin
     # at whatever version it has when the container starts.
     serve_version = resolved if (version or bundled or board.versioned) else None
-    return ServedPin(name, resolved, serve_version, bundled, model_format.uses_pickle, unique)
+    return ServedPin(name, resolved, serve_version, bundled, model_format.uses_pickle, unique, signed)
+
+
+def _check_signature(board: Any, name: str, meta: Any) -> bool:
+    """Whether the pin is signed; with a key configured (``VETIVER_PIN_KEY``), verify it first, so
+    no image is built of a pin its container would refuse."""
+    from vetiver.storage import signing
+
+    key = signing.resolve_key()
+    if key is not None:
+        signing.verify(key, name, meta, pinstore.read_verified(board, name, meta, needs_pickle=False))
+    return signing.SIGNATURE_KEY in (meta.user or {})
 
 
 def copy_pin(board: Any, name: str, version: str, destination: Path) -> Path:

@@ -3,8 +3,9 @@
 Every option has an environment-variable default, so a container entrypoint can run plain
 ``vetiver serve`` (``VETIVER_BOARD``, ``VETIVER_PIN_NAME``, ``VETIVER_PIN_VERSION``, ``VETIVER_HOST``,
 ``PORT``, ``VETIVER_WORKERS``, ``VETIVER_RUNTIME``; ``PINS_ALLOW_PICKLE_READ=1`` consents to reading
-pickled models; ``VETIVER_API_KEY`` turns on API-key auth, kept out of the command line so it does
-not show in process listings). The model is loaded before the server starts, so a missing board or
+pickled models; ``VETIVER_API_KEY`` turns on API-key auth and ``VETIVER_PIN_KEY`` requires the pin to be signed
+with that key (see :mod:`vetiver.storage.signing`), both kept out of the command line so they do not show
+in process listings; worker processes inherit them). The model is loaded before the server starts, so a missing board or
 pin, a missing handler plugin or a refused pickle is one error line and a non-zero exit.
 """
 
@@ -109,6 +110,12 @@ def _settings(args: argparse.Namespace) -> ServeSettings:
         raise cli.CLIError(
             "vetiver serve needs a board and a pin name (arguments, or VETIVER_BOARD and VETIVER_PIN_NAME)"
         )
+    from ..storage.names import validate_pin_name, validate_version
+
+    # Before anything heavy is imported; the board's own rules are checked again when reading.
+    validate_pin_name(args.name, owner_allowed=True)
+    if args.version:
+        validate_version(args.version)
     size = args.max_body_size if args.max_body_size is not None else _env_int("VETIVER_MAX_BODY_SIZE", 0) or None
     return ServeSettings(
         board=args.board,

@@ -51,7 +51,12 @@ def serve_uvicorn(app: Any, *, host: str = "127.0.0.1", port: int = 8080, worker
     options.setdefault("access_log", False)
     options.setdefault("log_config", _log_config())
     freeze_startup_objects()
-    uvicorn.run(app, host=host, port=port, workers=workers, factory=isinstance(app, str), **options)
+    if workers == 1:
+        from ..serving.graceful import run  # drains accepted connections, exits 0 after a clean drain
+
+        run(app, host=host, port=port, factory=isinstance(app, str), **options)
+        return
+    uvicorn.run(app, host=host, port=port, workers=workers, factory=True, **options)
 
 
 @hookimpl

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
+import re
 import sys
 import weakref
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import InvalidModelError, PredictionTypeError, install_hint
+from ..errors import InvalidModelError, ModelInputError, PredictionTypeError, install_hint
 from ..meta import VetiverMeta
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from ..schema.types import TableSchema
 
 
 class BaseHandler:
@@ -20,7 +28,18 @@ class BaseHandler:
     ``VetiverModel(model=...)`` (0.2.6 custom-handler style); 0.2.6-style subclasses that define
     ``model_class`` (or ``model_type``) are also found by the type of the model.
 
+    A plugin's handler answers "is this model mine?" in one way: it sets :attr:`framework` and
+    :meth:`model_types`, and its ``handler_for_model`` hook returns :meth:`for_model`::
+
+        @hookimpl
+        def handler_for_model(model, prototype_data):
+            from .handler import MyHandler  # a module that imports no framework
+
+            return MyHandler.for_model(model, prototype_data)
+
     Class attributes:
+        framework: Top-level module of the framework (``"sklearn"``): models whose class and bases
+            come from elsewhere are refused without importing anything.
         pip_name: The distribution that provides the model's framework (``"scikit-learn"``).
         handler_name: Short name recorded in pins (``"sklearn"``).
         prediction_types: Names accepted as ``prediction_type`` by :meth:`handler_predict`.
@@ -28,6 +47,7 @@ class BaseHandler:
         extra_pkgs: Further distributions (beyond ``pip_name``) the model needs at serve time.
     """
 
+    framework: ClassVar[str | None] = None
     pip_name: ClassVar[str | None] = None
     handler_name: ClassVar[str] = "custom"
     prediction_types: ClassVar[tuple[str, ...]] = ("predict",)
@@ -43,7 +63,10 @@ class BaseHandler:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "model_class" in cls.__dict__ or "model_type" in cls.__dict__:
+        # Plugin handlers (with a framework) are found through their plugin's hook; only 0.2.6-style
+        # subclasses are found by the type they declare.
+        declares = "model_class" in cls.__dict__ or "model_type" in cls.__dict__
+        if declares and cls.framework is None:
             BaseHandler._typed_subclasses.insert(0, weakref.ref(cls))
 
     @classmethod
@@ -57,6 +80,28 @@ class BaseHandler:
                 declared = getattr(cls, attribute)
             return declared() if callable(declared) and not isinstance(declared, type) else declared
         return None
+
+    # --- "is this model mine?" ------------------------------------------------------------------
+
+    @staticmethod
+    def model_types() -> tuple[type, ...]:
+        """The model classes this handler serves; a plugin's handler imports its framework here
+        (it is only called once :attr:`framework` matched). Default: none."""
+        return ()
+
+    @classmethod
+    def for_model(cls, model: Any, prototype_data: Any = None) -> BaseHandler | None:
+        """A handler for ``model`` when this class serves it, else None.
+
+        "Not mine" is decided without importing anything unless :attr:`framework` is among the
+        top-level modules of the model's class and its bases; only then is ``model`` checked
+        against :meth:`model_types`, which may import the framework.
+        """
+        if cls.framework is None or cls.framework not in model_type_modules(model):
+            return None
+        if not isinstance(model, cls.model_types()):
+            return None
+        return cls(model, prototype_data)
 
     # --- description and metadata ---------------------------------------------------------------
 
@@ -74,8 +119,21 @@ class BaseHandler:
     def create_meta(self, metadata: dict | None = None) -> VetiverMeta:
         """Build the model's :class:`VetiverMeta`, adding :meth:`required_pkgs`."""
         meta = VetiverMeta.from_dict(metadata)
-        known = {_dist(req) for req in meta.required_pkgs}
-        meta.required_pkgs.extend(r for r in self.required_pkgs() if _dist(r) not in known)
+        pinned = self.required_pkgs()
+        # 0.2.6's shape: names (kept as the user wrote them), the handler's added unless listed.
+        for name in (_dist(r) for r in pinned):
+            if not any(name in str(req) for req in meta.required_pkgs):
+                meta.required_pkgs.append(name)
+        # Exact versions for requirements files: the handler's pins; a bare name the user listed
+        # pinned to the installed version; anything else the user wrote, as written.
+        handler_pins = {_dist(r): r for r in pinned}
+        known = {_dist(req) for req in meta.pinned_pkgs}
+        for req in [*map(str, meta.required_pkgs), *pinned]:
+            dist = _dist(req)
+            if dist not in known:
+                known.add(dist)
+                bare = re.fullmatch(r"[A-Za-z0-9._-]+", req.strip()) is not None
+                meta.pinned_pkgs.append(handler_pins.get(dist) or (pinned_requirement(req.strip()) if bare else req))
         return meta
 
     # --- prototype -----------------------------------------------------------------------------
@@ -85,6 +143,76 @@ class BaseHandler:
         from ..schema.infer import vetiver_create_prototype
 
         return vetiver_create_prototype(self.prototype_data)
+
+    @functools.cached_property
+    def schema(self) -> TableSchema | None:
+        """The lossless schema of ``prototype_data`` (None without a prototype)."""
+        from ..schema.infer import infer_schema
+
+        return infer_schema(self.prototype_data)
+
+    @property
+    def column_names(self) -> list[str] | None:
+        """The prototype's column names, in order (None without a prototype)."""
+        return self.schema.names if self.schema is not None else None
+
+    # --- request data as model input -------------------------------------------------------------
+
+    def as_frame(
+        self, input_data: Any, columns: Sequence[str] | None = None, *, select: bool = True, dtype: Any = None
+    ) -> pd.DataFrame:
+        """Request data as a DataFrame.
+
+        A DataFrame is taken as it is, a dict as one row, a list of dicts as rows; rows given as
+        lists or an array (of ``dtype``) get ``columns`` as names. ``columns`` defaults to
+        :attr:`column_names`. With ``select`` the result has exactly ``columns``, in that order.
+
+        Raises:
+            ModelInputError: with ``select``, columns are missing or rows have another width.
+        """
+        import numpy as np
+        import pandas as pd
+
+        names = list(columns) if columns is not None else self.column_names
+        if isinstance(input_data, pd.DataFrame):
+            frame = input_data
+        elif isinstance(input_data, dict):
+            frame = pd.DataFrame([input_data])
+        elif isinstance(input_data, list) and input_data and isinstance(input_data[0], dict):
+            frame = pd.DataFrame(input_data)
+        else:
+            rows = _rows(np.asarray(input_data, dtype=dtype))
+            if names is not None and rows.shape[1] != len(names):
+                if select:
+                    raise ModelInputError(_width_message(rows.shape[1], names))
+                return pd.DataFrame(rows)
+            return pd.DataFrame(rows, columns=names)
+        if names is None or not select:
+            return frame
+        missing = [name for name in names if name not in frame.columns]
+        if missing:
+            raise ModelInputError(f"input is missing the model's columns {missing}")
+        return frame[names]
+
+    def as_array(self, input_data: Any, dtype: Any = None, columns: Sequence[str] | None = None) -> np.ndarray:
+        """Request data as a writable 2-D array of ``dtype``, columns in the order of ``columns``
+        (default :attr:`column_names`): frames and records by name, rows as given.
+
+        Raises:
+            ModelInputError: columns are missing or rows have another width.
+        """
+        import numpy as np
+        import pandas as pd
+
+        names = list(columns) if columns is not None else self.column_names
+        if isinstance(input_data, (pd.DataFrame, dict)) or (
+            isinstance(input_data, list) and input_data and isinstance(input_data[0], dict)
+        ):
+            input_data = self.as_frame(input_data, names)
+        rows = _rows(np.array(input_data, dtype=dtype))  # a copy: torch warns on read-only buffers
+        if names is not None and rows.shape[1] != len(names):
+            raise ModelInputError(_width_message(rows.shape[1], names))
+        return rows
 
     # --- serving -------------------------------------------------------------------------------
 
@@ -102,6 +230,11 @@ class BaseHandler:
         method = getattr(self.model, prediction_type)
         result = method(input_data)
         return result.tolist() if hasattr(result, "tolist") else result
+
+    def available_prediction_types(self) -> tuple[str, ...]:
+        """The :attr:`prediction_types` this particular model offers (a regressor has no
+        ``predict_proba``); the others are refused with a ``PredictionTypeError``. Default: all."""
+        return tuple(self.prediction_types)
 
     def accepts_array(self, columns: Sequence[str]) -> bool:
         """Whether :meth:`handler_predict` may receive a validated 2-D numpy array whose columns
@@ -180,6 +313,15 @@ def _dist(requirement: str) -> str:
     from ..meta import _dist_name
 
     return _dist_name(requirement)
+
+
+def _rows(values: np.ndarray) -> np.ndarray:
+    """One row for a flat sequence, else the 2-D array as it is."""
+    return values.reshape(1, -1) if values.ndim == 1 else values
+
+
+def _width_message(width: int, names: Sequence[str]) -> str:
+    return f"rows have {width} values; the model takes {len(names)} features {list(names)}"
 
 
 def model_type_modules(model: Any) -> Sequence[str]:

@@ -65,10 +65,9 @@ def frame_from_columnar(payload: Any) -> pd.DataFrame:
         errors.append(_error(None, None, '"data": an array of rows', _show(data)))
     if errors:
         raise PrototypeValidationError(errors)
-    names = [str(c) for c in columns]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise PrototypeValidationError([_error(None, c, "unique column names", "a duplicate") for c in dupes])
+    from ..serving.body_limits import check_column_names  # (imports this package)
+
+    names = check_column_names(columns)
     width = len(names)
     if set(map(type, data)) <= {list, tuple}:
         lengths = np.fromiter(map(len, data), dtype=np.int64, count=len(data))

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
 
-from ..errors import InvalidArgumentError, ModelInputError, PrototypeValidationError
+from ..errors import ArgumentTypeError, InvalidArgumentError, PrototypeValidationError
 from .column_input import _inspect
 from .convert import _CONVERTERS, _cast
 
@@ -104,7 +104,7 @@ def _validate(
     if extra not in ("ignore", "forbid"):
         raise InvalidArgumentError(f"extra must be 'ignore' or 'forbid', not {extra!r}")
     if not isinstance(frame, pd.DataFrame):
-        raise ModelInputError(f"validate_frame needs a pandas DataFrame, not {type(frame).__name__}")
+        raise ArgumentTypeError(f"validate_frame needs a pandas DataFrame, not {type(frame).__name__}")
     if len(frame) == 0:  # nothing to predict on; column problems would only be noise
         return None, [_error(None, None, "at least one row", "0 rows")]
     errors: list[dict] = []

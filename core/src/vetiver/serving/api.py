@@ -33,6 +33,7 @@ from ..errors import InvalidArgumentError, PrototypeValidationError, UnexpectedA
 from ..model import VetiverModel
 from . import docs_page, encoding, openapi
 from .bodies import BodyReader, UnsupportedMediaType
+from .body_limits import DecodedTooLarge
 from .client import predict, vetiver_endpoint
 from .middleware import OpsMiddleware
 
@@ -105,7 +106,9 @@ class VetiverAPI:
         self.max_body_size = max_body_size
         self.api_key_header = api_key_header if api_key else None
         self.schema = model.schema if model.prototype is not None else None
-        self._reader = BodyReader(self.schema if check_prototype else None, extra=extra_columns)
+        self._reader = BodyReader(
+            self.schema if check_prototype else None, extra=extra_columns, max_decoded_size=max_body_size
+        )
         self._posts: dict[str, openapi.PostEndpoint] = {}
         self._openapi: bytes | None = None
 
@@ -136,11 +139,26 @@ class VetiverAPI:
             Route("/metadata", _json_bytes(meta)),
         ]
         if self.show_prototype and self.schema is not None:
-            routes.append(Route("/prototype", _json_bytes(encoding.dumps(self.schema.to_json_schema()))))
+            routes.append(Route("/prototype", self._prototype_endpoint()))
         if self.model.metadata.url:
             # 0.2.6 answered repr(url), a string wrapped in quotes; the plain URL is what clients need.
             routes.append(Route("/pin-url", _json_bytes(encoding.dumps(self.model.metadata.url))))
         return routes
+
+    def _prototype_endpoint(self) -> Callable[[Request], Any]:
+        """0.2.6's exact body; ``?format=lossless`` gives the lossless schema (see
+        :mod:`vetiver.schema.legacy_prototype`)."""
+        from ..schema.legacy_prototype import legacy_prototype_json, prototype_title
+
+        title = prototype_title(self.model.handler.prototype_data)
+        legacy = encoding.dumps(legacy_prototype_json(self.model.prototype, title))
+        lossless = encoding.dumps({**self.schema.to_json_schema(), "title": title})
+
+        async def endpoint(request: Request) -> Response:
+            body = lossless if request.query_params.get("format") == "lossless" else legacy
+            return Response(body, media_type="application/json")
+
+        return endpoint
 
     async def _docs(self, request: Request) -> Response:
         return HTMLResponse(docs_page.page(f"{self.model.model_name} model API"))
@@ -302,7 +320,8 @@ class _PostEndpoint:
             body = await read_body(receive, content_length, self.api.max_body_size)
             if body is None:
                 return  # the client went away
-            if len(body) > THREAD_THRESHOLD:
+            # Arrow bodies may be compressed: small on the wire, bounded but not cheap to decode.
+            if len(body) > THREAD_THRESHOLD or (content_type is not None and "arrow" in content_type):
                 payload, media = await anyio.to_thread.run_sync(self._respond, body, content_type, accept)
             else:
                 payload, media = self._respond(body, content_type, accept)
@@ -311,6 +330,8 @@ class _PostEndpoint:
             status, payload, media = 422, encoding.dumps(error.to_dict()), _JSON
         except UnsupportedMediaType as error:
             status, payload, media = 415, encoding.dumps({"detail": str(error)}), _JSON
+        except DecodedTooLarge as error:
+            status, payload, media = 413, encoding.dumps({"detail": str(error)}), _JSON
         except BodyTooLarge:
             limit = self.api.max_body_size
             status, payload, media = 413, encoding.dumps({"detail": f"request body larger than {limit} bytes"}), _JSON

@@ -6,15 +6,16 @@ variables, so any ASGI server can run it, e.g.
 ``vetiver serve --workers N`` uses it too. Each worker process calls the factory once and so
 loads the model once.
 
-The model is loaded in a background thread once the server has started: ``/ping`` answers 503
-until it is loaded (and if loading fails), so orchestrators route traffic to a worker only when
-it can predict, and the socket accepts connections at once (SageMaker wants that within 250 ms).
+The model is loaded in a background thread at lifespan startup, which completes only once it is
+loaded: a worker (for example one the supervisor restarted next to healthy ones) accepts
+connections only when it can predict. If loading fails, ``/ping`` answers 503 with the reason.
 
 Environment variables: ``VETIVER_BOARD`` (board URL or folder), ``VETIVER_PIN_NAME``,
 ``VETIVER_PIN_VERSION``, ``VETIVER_RUNTIME`` (whose ``extend_app`` is applied), ``VETIVER_API_KEY``,
 ``VETIVER_API_KEY_HEADER``, ``VETIVER_MAX_BODY_SIZE``, ``VETIVER_EXTRA_COLUMNS``
 (``ignore``/``forbid``), ``VETIVER_ACCESS_LOG`` (``0`` turns it off), ``VETIVER_CHECK_PROTOTYPE``
-(``0`` turns it off) and pins' ``PINS_ALLOW_PICKLE_READ``.
+(``0`` turns it off), ``VETIVER_PIN_KEY`` (the pin must be signed with it) and pins'
+``PINS_ALLOW_PICKLE_READ``.
 """
 
 from __future__ import annotations
@@ -121,19 +122,23 @@ def load_api(settings: ServeSettings) -> Any:
 def create_app() -> DeferredApp:
     """The ASGI app for the model named by the environment (see the module docstring)."""
     settings = ServeSettings.from_env()
-    return DeferredApp(lambda: load_api(settings).app)
+    return DeferredApp(lambda: load_api(settings).app, ready_before_serving=True)
 
 
 class DeferredApp:
     """An ASGI app that loads the real app in a background thread and answers 503 until then.
 
     Loading starts at lifespan startup (or with the first request, for servers without lifespan
-    events). ``/ping`` answers ``{"ping": "loading"}`` with 503 while loading and
+    events). With ``ready_before_serving`` (what :func:`create_app` uses) lifespan startup waits
+    for the model, so a worker sharing a listening socket with others accepts connections only
+    once it can predict; without it the socket accepts at once and answers 503 meanwhile. ``/ping`` answers ``{"ping": "loading"}`` with 503 while loading and
     ``{"ping": "failed", "detail": ...}`` with 503 if loading failed; every other path answers 503.
     """
 
-    def __init__(self, load: Callable[[], Any]) -> None:
+    def __init__(self, load: Callable[[], Any], *, ready_before_serving: bool = False) -> None:
         self._load = load
+        self._ready_before_serving = ready_before_serving
+        self._done = threading.Event()
         self._app: Any = None
         self._error: str | None = None
         self._started = False
@@ -163,6 +168,8 @@ class DeferredApp:
 
             freeze_startup_objects()  # the model's objects are long-lived: keep them out of GC pauses
             logger.info("model loaded; serving")
+        finally:
+            self._done.set()
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -204,6 +211,12 @@ class DeferredApp:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self.start()
+                if self._ready_before_serving:
+                    import anyio.to_thread
+
+                    # uvicorn starts accepting only after startup completes: a (re)started
+                    # worker takes no connection until it can predict.
+                    await anyio.to_thread.run_sync(self._done.wait)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})

@@ -26,6 +26,7 @@ from ..errors import PrototypeValidationError
 from ..schema.records import frame_from_columnar, frame_from_records
 from ..schema.types import TableSchema
 from ..schema.validate import validate_frame
+from .body_limits import MAX_COLUMNS, check_arrow, column_error
 from .fast_frames import FrameDecoder
 
 JSON = "application/json"
@@ -83,9 +84,10 @@ class BodyReader:
     through :func:`~vetiver.schema.validate.validate_frame`.
     """
 
-    def __init__(self, schema: TableSchema | None, *, extra: str = "ignore") -> None:
+    def __init__(self, schema: TableSchema | None, *, extra: str = "ignore", max_decoded_size: int = 64 << 20) -> None:
         self.schema = schema
         self.extra = extra
+        self.max_decoded_size = max_decoded_size  # see vetiver.serving.body_limits
         self._fast = FrameDecoder(schema, extra=extra) if schema is not None else None
 
     def read(self, body: bytes, content_type: str | None, *, as_array: bool = False) -> Any:
@@ -104,7 +106,7 @@ class BodyReader:
             if fast is not None:
                 return fast
             return self._read_json(parse_json(body), as_array)
-        frame = _read_csv(body, self.schema) if kind == CSV else _read_arrow(body, kind)
+        frame = _read_csv(body, self.schema) if kind == CSV else _read_arrow(body, kind, self.max_decoded_size)
         if self.schema is None:
             return frame
         return validate_frame(self.schema, frame, extra=self.extra, from_text=kind == CSV)
@@ -140,19 +142,26 @@ def _read_csv(body: bytes, schema: TableSchema | None) -> pd.DataFrame:
             "CSV text with a header row and the same number of fields on every line",
             f"malformed CSV ({_first_line(error)})",
         ) from None
+    if table.num_columns > MAX_COLUMNS:
+        raise column_error(f"at most {MAX_COLUMNS} columns", f"{table.num_columns} columns")
     return table.to_pandas()
 
 
-def _read_arrow(body: bytes, kind: str) -> pd.DataFrame:
+def _read_arrow(body: bytes, kind: str, max_decoded_size: int) -> pd.DataFrame:
+    import struct
+
     import pyarrow as pa
 
     try:
+        check_arrow(body, kind == ARROW_FILE, max_decoded_size)  # before decompressing anything
         if kind == ARROW_STREAM:
             table = pa.ipc.open_stream(pa.BufferReader(body)).read_all()
         else:
             table = pa.ipc.open_file(pa.BufferReader(body)).read_all()
         return table.to_pandas()
-    except (pa.ArrowException, OSError, ValueError, TypeError) as error:  # pyarrow's IPC reader raises OSError too
+    except PrototypeValidationError:
+        raise  # too many columns: already precise
+    except (pa.ArrowException, OSError, ValueError, TypeError, struct.error) as error:  # pyarrow raises OSError too
         raise body_error(
             f"an Arrow IPC {kind.rsplit('.', 1)[-1]}", f"malformed Arrow data ({_first_line(error)})"
         ) from None

@@ -57,7 +57,9 @@ def predict(
 
     Raises:
         TypeError: The server rejected the data (HTTP 422); the message is the server's.
-        httpx.HTTPStatusError: Any other error status (a 404 or 405 says which URL to post to).
+        PredictHTTPError: Any other error status; an ``httpx.HTTPStatusError``, a
+            ``VetiverError`` and, when requests is installed, a ``requests.exceptions.HTTPError``
+            (what 0.2.6 raised). A 404 or 405 says which URL to post to.
         vetiver.errors.EndpointError: Nothing answered at ``endpoint`` (also a ``ConnectionError``).
     """
     if not isinstance(endpoint, str) and isinstance(endpoint, Endpoint):
@@ -83,7 +85,9 @@ def predict(
     if response.status_code == 422:
         raise PredictionRequestError(_error_message(response))
     if response.status_code >= 400:
-        raise httpx.HTTPStatusError(
+        from .http_errors import predict_http_error
+
+        raise predict_http_error()(
             f"Could not obtain data from endpoint with error: {response.status_code} {_error_message(response)}"
             + _endpoint_hint(endpoint, response.status_code),
             request=response.request,

@@ -24,6 +24,7 @@ import pandas as pd
 from pandas.api import types as pdt
 
 from ..schema.types import Column, TableSchema
+from .body_limits import MAX_COLUMNS
 from .records_decoder import RecordsDecoder
 
 
@@ -137,7 +138,8 @@ class FrameDecoder:
         names, data = payload.get("columns"), payload.get("data")
         if not isinstance(names, list) or not isinstance(data, list) or not data:
             return None
-        if len(set(names)) != len(names) or not set(map(type, names)) <= {str}:
+        # Types first: a list or dict among the names is unhashable (the slow path names it).
+        if len(names) > MAX_COLUMNS or not set(map(type, names)) <= {str} or len(set(names)) != len(names):
             return None
         if self._forbid_extra and set(names) != set(self._names):
             return None

@@ -126,6 +126,11 @@ def _metadata_schema() -> dict:
     }
 
 
+# The server answers an empty or all-whitespace body with 422; say so, so schema-driven clients
+# and fuzzers do not send one expecting success.
+_CSV_TEXT = {"type": "string", "minLength": 1, "pattern": "\\S"}
+
+
 def _request_body(schema: TableSchema | None, validates: bool) -> dict:
     if schema is None or not validates:
         return {
@@ -133,7 +138,7 @@ def _request_body(schema: TableSchema | None, validates: bool) -> dict:
             "description": "Data for the model: JSON (passed on as parsed), CSV or Arrow.",
             "content": {
                 JSON: {"schema": {}},
-                CSV: {"schema": {"type": "string"}},
+                CSV: {"schema": _CSV_TEXT},
                 ARROW_STREAM: {"schema": _BINARY},
                 ARROW_FILE: {"schema": _BINARY},
             },
@@ -160,7 +165,7 @@ def _request_body(schema: TableSchema | None, validates: bool) -> dict:
         "row, or an Arrow IPC stream. Columns not in the prototype are ignored unless the API forbids them.",
         "content": {
             JSON: {"schema": {"oneOf": [rows, columnar]}, "example": [example_row]},
-            CSV: {"schema": {"type": "string"}, "example": csv_example + "\n"},
+            CSV: {"schema": _CSV_TEXT, "example": csv_example + "\n"},
             ARROW_STREAM: {"schema": _BINARY},
             ARROW_FILE: {"schema": _BINARY},
         },

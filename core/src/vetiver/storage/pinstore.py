@@ -20,17 +20,20 @@ format that unpickles needs the board's consent.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from ..errors import PickleConsentError, PinError, PinIntegrityError, PinNotFoundError
+from .names import validate_file_name, validate_pin_name, validate_version
+from .pinlock import pin_lock
 
 META_FILE = "data.txt"
 STAGING_PREFIX = ".vetiver-staging-"  # '.' sorts before digits: never taken for a newest version
@@ -64,6 +67,7 @@ def list_versions(board: Any, name: str) -> list[PinVersion]:
     """Versions of a pin, oldest first, leaving out in-progress staging folders."""
     from pins.versions import Version
 
+    check_name(board, name)
     if not board.pin_exists(name):
         raise PinNotFoundError(f"no pin named {name!r} on {describe_board(board)}")
     found = []
@@ -92,11 +96,17 @@ def latest_version(board: Any, name: str) -> str:
 
 def read_meta(board: Any, name: str, version: str | None = None) -> Any:
     """The pins ``Meta`` of a version (the newest when ``version`` is None)."""
+    check_name(board, name)
     if version is None:
         version = latest_version(board, name)
-    elif version not in {v.version for v in list_versions(board, name)}:
+    elif validate_version(version) not in {v.version for v in list_versions(board, name)}:
         raise PinNotFoundError(f"pin {name!r} has no version {version!r}")
     return board.pin_meta(name, version)
+
+
+def check_name(board: Any, name: str) -> str:
+    """Validate a pin name for ``board`` (Connect names may be ``owner/name``)."""
+    return validate_pin_name(name, owner_allowed=is_connect(board))
 
 
 def describe_board(board: Any) -> str:
@@ -141,7 +151,9 @@ def read_verified(board: Any, name: str, meta: Any, *, needs_pickle: bool) -> di
             "consent: create the board with allow_pickle_read=True or set PINS_ALLOW_PICKLE_READ=1"
         )
     files = [meta.file] if isinstance(meta.file, str) else list(meta.file)
-    version = meta.version.version
+    for file_name in files:  # data.txt is data: it must not name a file outside its version folder
+        validate_file_name(file_name)
+    version = validate_version(meta.version.version)
     contents: dict[str, bytes] = {}
     for file_name in files:
         with board.fs.open(_pin_path(board, name, version, file_name), "rb") as handle:
@@ -164,6 +176,20 @@ def read_verified(board: Any, name: str, meta: Any, *, needs_pickle: bool) -> di
 # --- writing -------------------------------------------------------------------------------------
 
 
+def _one_writer_at_a_time(write: Callable[..., Any]) -> Callable[..., Any]:
+    """Check the pin name, then run ``write(board, name, ...)`` holding the pin's write lock."""
+
+    @functools.wraps(write)
+    def locked(board: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        check_name(board, name)
+        board.validate_pin_name(name)
+        with pin_lock(board, name):
+            return write(board, name, *args, **kwargs)
+
+    return locked
+
+
+@_one_writer_at_a_time
 def write_version(
     board: Any,
     name: str,
@@ -182,10 +208,10 @@ def write_version(
     """
     from pins.meta import MetaFactory
 
-    board.validate_pin_name(name)
     exists = board.pin_exists(name)
     versions = list_versions(board, name) if exists else []
-    versioned = _resolve_versioned(board, name, versions, versioned)
+    # Uploads still in progress (or abandoned) on object stores are not versions the user kept.
+    versioned = _resolve_versioned(board, name, _complete(board, name, versions), versioned)
 
     with tempfile.TemporaryDirectory(prefix="vetiver-pin-") as tmp:
         stage = Path(tmp)
@@ -200,7 +226,10 @@ def write_version(
         meta = MetaFactory().create(stage, file_arg, pin_type, name, title, description, created, dict(user))
 
         latest = _latest_meta(board, name) if versions else None
-        if latest is not None and getattr(latest, "pin_hash", None) == meta.pin_hash:
+        # A signed re-write of identical content must still add the signature.
+        signature = user.get("vetiver_signature")
+        same_signature = latest is not None and (latest.user or {}).get("vetiver_signature") == signature
+        if latest is not None and getattr(latest, "pin_hash", None) == meta.pin_hash and same_signature:
             return latest  # identical content: keep the pin exactly as it is
         if latest is not None and latest.version.created and latest.version.created >= created:
             created = latest.version.created + timedelta(seconds=1)
@@ -211,11 +240,35 @@ def write_version(
         version = meta.version.version
         _publish(board, name, version, stage, [Path(f).name for f in staged])
 
+    written = board.pin_meta(name, version)
     if not versioned:
-        for old in versions:
-            if old.version != version:
-                board.fs.rm(_pin_path(board, name, old.version), recursive=True)
-    return board.pin_meta(name, version)
+        _remove_older(board, name)
+    return written
+
+
+def _remove_older(board: Any, name: str) -> None:
+    """Keep only the newest complete version of an unversioned pin.
+
+    Versions are listed now, after publishing, so versions concurrent writers published meanwhile
+    go too, and on object stores (no lock) a writer whose version was overtaken by a newer one
+    removes its own: the newest complete write wins. A version another writer removed first is
+    already gone, which is what was wanted; one still being written (no data.txt yet) is left to
+    its writer.
+    """
+    complete = _complete(board, name, list_versions(board, name))
+    for old in complete[:-1]:  # oldest first
+        try:
+            board.fs.rm(_pin_path(board, name, old.version), recursive=True)
+        except FileNotFoundError:
+            pass
+
+
+def _complete(board: Any, name: str, versions: list[PinVersion]) -> list[PinVersion]:
+    """The versions whose ``data.txt`` exists (on local boards every listed version: they appear
+    by an atomic rename)."""
+    if _is_local(board):
+        return versions
+    return [v for v in versions if board.fs.exists(_pin_path(board, name, v.version, META_FILE))]
 
 
 def _resolve_versioned(board: Any, name: str, versions: list[PinVersion], versioned: bool | None) -> bool:

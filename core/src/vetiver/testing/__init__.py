@@ -11,13 +11,8 @@ but pytest and the standard library at module level. ``-p no:vetiver`` disables 
 
 from __future__ import annotations
 
-from .conformance import (
-    HandlerConformance,
-    assert_predictions_equal,
-    post_in_process,
-    serve_app,
-    vetiver_board,
-)
+from .conformance import HandlerConformance
+from .helpers import assert_predictions_equal, post_in_process, serve_app, vetiver_board
 from .suites import (
     DeployTargetConformance,
     ServingRuntimeConformance,

@@ -4,7 +4,7 @@ A handler plugin's test module subclasses :class:`HandlerConformance` and provid
 and data as fixtures; the inherited tests then check everything vetiver expects of a handler:
 discovery through the ``vetiver`` entry-point group without importing the framework, dispatch
 through the ``handler_for_model`` hook, ``describe()``, pinned ``required_pkgs``, the prototype,
-one row versus a batch, every prediction type, the pin round trip in the handler's default
+one row versus a batch, the expected values of every prediction type the model offers, the pin round trip in the handler's default
 format with pickle consent honoured, served predictions (in-process client and a real uvicorn
 server) equal to in-process ones, bad input answered with a 4xx naming the column, and
 ``vetiver plugins`` listing the plugin::
@@ -26,7 +26,7 @@ server) equal to in-process ones, bad input answered with a 4xx naming the colum
         def sample_data(self): ...      # a DataFrame of >= 2 rows with the prototype's columns
 
         @pytest.fixture
-        def expected(self, sample_data): ...  # optional: predictions for sample_data
+        def expected(self, model, sample_data): ...  # {prediction_type: predictions for sample_data}
 
 pytest loads this module at start-up wherever vetiver-core is installed (entry point
 ``pytest11``), so it imports nothing but pytest and the standard library at module level; the
@@ -35,104 +35,22 @@ rest is imported inside the tests. ``-p no:vetiver`` disables it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import socket
 import subprocess
 import sys
 import textwrap
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
-__all__ = ["HandlerConformance", "assert_predictions_equal", "post_in_process", "serve_app"]
+from .helpers import assert_predictions_equal, assert_valid_predictions, plain_rows, post_in_process, serve_app
+
+__all__ = ["HandlerConformance"]
 
 _REQUIREMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*==[^=\s,;]+")
-
-
-# --- helpers for any vetiver test ----------------------------------------------------------------
-
-
-def assert_predictions_equal(actual: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-12) -> None:
-    """Assert two prediction results are equal: numbers within ``rtol``/``atol`` (``0, 0`` means
-    bit-identical), anything else exactly. Lists of records (dicts) are compared key by key."""
-    import numpy as np
-
-    actual, expected = _plain(actual), _plain(expected)
-    assert len(actual) == len(expected), f"{len(actual)} predictions, expected {len(expected)}"
-    if expected and isinstance(expected[0], dict):
-        assert [sorted(r) for r in actual] == [sorted(r) for r in expected], "records have other keys"
-        for key in expected[0]:
-            assert_predictions_equal([r[key] for r in actual], [r[key] for r in expected], rtol, atol)
-        return
-    try:
-        left, right = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
-    except (TypeError, ValueError):  # labels, strings: compared as they are
-        assert actual == expected
-        return
-    assert left.shape == right.shape, f"predictions have shape {left.shape}, expected {right.shape}"
-    np.testing.assert_allclose(left, right, rtol=rtol, atol=atol, equal_nan=True)
-
-
-def _plain(result: Any) -> list:
-    """A prediction result (list, array, Series, DataFrame) as a list of rows."""
-    if hasattr(result, "to_dict") and hasattr(result, "columns"):  # DataFrame
-        return result.to_dict(orient="records")
-    return result.tolist() if hasattr(result, "tolist") else list(result)
-
-
-@contextlib.contextmanager
-def serve_app(app: Any, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve an ASGI app with a real uvicorn server on a free port of ``host``, in a thread.
-
-    Yields the base URL (``http://127.0.0.1:<port>``); the server stops when the block ends.
-    """
-    import uvicorn
-
-    # Bind first and hand uvicorn the socket: no window for another process to take the port.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind((host, 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="vetiver-test-server")
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not start on {host}:{port}")
-            time.sleep(0.02)
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-
-
-def post_in_process(app: Any, path: str, body: Any) -> Any:
-    """POST ``body`` as JSON to an ASGI app in this process; returns the ``httpx.Response``."""
-    import anyio
-    import httpx
-
-    async def post() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://vetiver.test") as client:
-            return await client.post(path, json=body)
-
-    return anyio.run(post)
-
-
-@pytest.fixture
-def vetiver_board(tmp_path: Path) -> Any:
-    """A versioned folder board in a temporary folder that allows pickle reads."""
-    import pins
-
-    return pins.board_folder(str(tmp_path / "vetiver-board"), allow_pickle_read=True)
 
 
 # --- the conformance suite -----------------------------------------------------------------------
@@ -175,8 +93,12 @@ class HandlerConformance:
 
     @pytest.fixture
     def expected(self) -> Any:
-        """Predictions for ``sample_data``; None skips that comparison."""
-        return None
+        pytest.fail(
+            "HandlerConformance subclasses must define an `expected` fixture: the predictions for "
+            "sample_data, as {prediction_type: predictions} for every type the model offers "
+            "(or the `predict` predictions alone when it offers only `predict`)",
+            pytrace=False,
+        )
 
     # --- fixtures of the suite ----------------------------------------------------------------
 
@@ -268,7 +190,8 @@ class HandlerConformance:
         if pip_name:
             installed = importlib.metadata.version(pip_name).split("+")[0]
             assert any(r.split("==")[0] == pip_name and r.split("==")[1].split("+")[0] == installed for r in required)
-        assert set(required) <= set(vetiver_model.metadata.required_pkgs)
+        assert set(required) <= set(vetiver_model.metadata.pinned_pkgs)
+        assert {r.split("==")[0] for r in required} <= set(vetiver_model.metadata.required_pkgs)  # 0.2.6: names
 
     def test_prototype_is_built(self, vetiver_model: Any, prototype_data: Any) -> None:
         from vetiver.schema.infer import infer_schema, schema_of
@@ -280,35 +203,54 @@ class HandlerConformance:
 
     # --- predictions --------------------------------------------------------------------------
 
-    def test_predicts_one_result_per_row(self, vetiver_model: Any, sample_data: Any, expected: Any) -> None:
+    def expected_by_type(self, handler: Any, expected: Any) -> dict[str, Any]:
+        """``expected`` as {prediction type: predictions}, checked to cover every offered type."""
+        by_type = expected if isinstance(expected, dict) else {"predict": expected}
+        offered = tuple(handler.available_prediction_types())
+        missing = [t for t in offered if t not in by_type]
+        assert not missing, f"`expected` gives no predictions for the offered prediction types {missing}"
+        unknown = [t for t in by_type if t not in offered]
+        assert not unknown, f"`expected` has prediction types the model does not offer: {unknown}"
+        return by_type
+
+    def test_predicts_the_expected_values(self, vetiver_model: Any, sample_data: Any, expected: Any) -> None:
+        by_type = self.expected_by_type(vetiver_model.handler, expected)
         result = vetiver_model.handler_predict(sample_data, check_prototype=True)
         assert len(result) == len(sample_data)
-        if expected is not None:
-            self.assert_equal(result, expected)
+        self.assert_equal(result, by_type["predict"])
 
     def test_one_row_matches_batch(self, vetiver_model: Any, sample_data: Any) -> None:
-        batch = _plain(vetiver_model.handler_predict(sample_data, check_prototype=True))
+        batch = plain_rows(vetiver_model.handler_predict(sample_data, check_prototype=True))
         rows = [
-            _plain(vetiver_model.handler_predict(sample_data.iloc[[i]], check_prototype=True))[0]
+            plain_rows(vetiver_model.handler_predict(sample_data.iloc[[i]], check_prototype=True))[0]
             for i in range(len(sample_data))
         ]
         self.assert_equal(rows, batch)
 
-    def test_prediction_types(self, vetiver_model: Any, sample_data: Any) -> None:
-        """Each declared type predicts consistently for one row and a batch, or is refused with
-        a ValueError (not offered by this model); unknown types are refused."""
+    def test_prediction_types(self, vetiver_model: Any, sample_data: Any, expected: Any) -> None:
+        """Every prediction type the model offers returns one valid result per row, equal to the
+        expected values, the same for one row as in a batch; a declared type this model does not
+        offer, and an unknown type, are refused with a PredictionTypeError."""
+        from vetiver.errors import PredictionTypeError
+
         handler = vetiver_model.handler
         assert "predict" in handler.prediction_types
+        offered = tuple(handler.available_prediction_types())
+        assert "predict" in offered, "the predict type must always be offered"
+        assert set(offered) <= set(handler.prediction_types), "offered types must be declared"
+        by_type = self.expected_by_type(handler, expected)
         for prediction_type in handler.prediction_types:
-            try:
-                batch = _plain(handler.handler_predict(sample_data, prediction_type=prediction_type))
-            except ValueError:
-                assert prediction_type != "predict", "the predict type must always work"
+            if prediction_type not in offered:
+                with pytest.raises(PredictionTypeError):
+                    handler.handler_predict(sample_data, prediction_type=prediction_type)
                 continue
-            one = _plain(handler.handler_predict(sample_data.iloc[[0]], prediction_type=prediction_type))
-            assert len(batch) == len(sample_data)
+            batch = plain_rows(handler.handler_predict(sample_data, prediction_type=prediction_type))
+            assert len(batch) == len(sample_data), prediction_type
+            assert_valid_predictions(batch, prediction_type)
+            self.assert_equal(batch, by_type[prediction_type])
+            one = plain_rows(handler.handler_predict(sample_data.iloc[[0]], prediction_type=prediction_type))
             self.assert_equal(one, batch[:1])
-        with pytest.raises(ValueError):
+        with pytest.raises(PredictionTypeError):
             handler.handler_predict(sample_data, prediction_type="no-such-prediction-type")
 
     # --- pins ---------------------------------------------------------------------------------
@@ -389,7 +331,7 @@ class HandlerConformance:
             one = httpx.post(f"{url}/predict", json=records[:1], timeout=60)
             batch = httpx.post(f"{url}/predict", json=records, timeout=60)
         assert one.status_code == 200 and batch.status_code == 200, (one.text, batch.text)
-        expected = _plain(vetiver_model.handler_predict(sample_data))
+        expected = plain_rows(vetiver_model.handler_predict(sample_data))
         self.assert_equal(batch.json()["predict"], expected)
         self.assert_equal(one.json()["predict"], expected[:1])
 

@@ -124,7 +124,9 @@ def prepare(
     title = f"serves pin {name!r} version {served.version}"
     image_board = IMAGE_BOARD if served.bundled or written.board_url is None else written.board_url
     spec = ImageSpec(
-        source=PinSource(image_board, name, served.serve_version, served.bundled, served.uses_pickle, runtime),
+        source=PinSource(
+            image_board, name, served.serve_version, served.bundled, served.uses_pickle, runtime, served.signed
+        ),
         base_image=base_image or default_base_image(),
         host=host,
         port=int(port),

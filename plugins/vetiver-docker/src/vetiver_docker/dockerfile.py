@@ -57,6 +57,7 @@ class PinSource:
         bundled: The pin was copied into the build context's ``board/`` folder.
         allow_pickle: The model is pickled and the deployer consented to reading it.
         runtime: The serving runtime plugin (``VETIVER_RUNTIME``).
+        signed: The pin is signed: the container refuses to start without ``VETIVER_PIN_KEY``.
     """
 
     board: str
@@ -65,6 +66,7 @@ class PinSource:
     bundled: bool
     allow_pickle: bool
     runtime: str = "uvicorn"
+    signed: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,10 @@ def render_dockerfile(spec: ImageSpec) -> str:
             env["PINS_ALLOW_PICKLE_READ"] = "1"
         if source.runtime != "uvicorn":
             env["VETIVER_RUNTIME"] = source.runtime
+        if source.signed:
+            # The key itself is a secret: given at run time (docker run -e VETIVER_PIN_KEY,
+            # a Kubernetes Secret), never baked into the image.
+            env["VETIVER_PIN_KEY_REQUIRED"] = "1"
     else:
         out.append(f"COPY {source.app_file} {WORKDIR}/{source.app_file}")
     env.update(VETIVER_HOST=spec.host, PORT=str(spec.port), VETIVER_WORKERS=str(spec.workers))

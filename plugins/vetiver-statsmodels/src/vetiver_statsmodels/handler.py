@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import inspect
 from typing import Any, ClassVar
 
@@ -35,10 +34,16 @@ class StatsmodelsHandler(BaseHandler):
         prediction bounds).
     """
 
+    framework: ClassVar[str] = "statsmodels"
     pip_name: ClassVar[str] = "statsmodels"
     handler_name: ClassVar[str] = "statsmodels"
     prediction_types: ClassVar[tuple[str, ...]] = ("predict", "predict_linear", "get_prediction")
     model_format: ClassVar[str] = "statsmodels-joblib"
+
+    @staticmethod
+    def model_types() -> tuple[type, ...]:
+        """Fitted results; a statsmodels model that was not fitted is not served."""
+        return results_types()
 
     def describe(self) -> str:
         """``"A statsmodels OLS model"``: named after the fitted model, not its results wrapper."""
@@ -84,37 +89,13 @@ class StatsmodelsHandler(BaseHandler):
     def exog(self, input_data: Any) -> Any:
         """What the model's ``predict`` receives: a DataFrame for formula models, else the exog
         matrix in the model's column order."""
-        names = self._prototype_names
-        frame = _as_frame(input_data, names)
+        names = self.column_names
+        frame = self.as_frame(input_data, select=False)
         if names is not None and set(names) <= set(frame.columns):
             frame = frame[names]  # the prototype's order, which positional exog relies on
         if self.is_formula:
             return frame  # the formula picks and transforms its own columns
         return _array_exog(self.model, frame)
-
-    @functools.cached_property
-    def _prototype_names(self) -> list[str] | None:
-        from vetiver.prototype import infer_schema
-
-        schema = infer_schema(self.prototype_data)
-        return schema.names if schema is not None else None
-
-
-def _as_frame(input_data: Any, names: list[str] | None) -> Any:
-    """A DataFrame of the request; lists of rows get the prototype's column names."""
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(input_data, pd.DataFrame):
-        return input_data
-    if isinstance(input_data, dict):
-        return pd.DataFrame([input_data])
-    if isinstance(input_data, list) and input_data and isinstance(input_data[0], dict):
-        return pd.DataFrame(input_data)
-    rows = np.asarray(input_data)
-    rows = rows.reshape(1, -1) if rows.ndim == 1 else rows
-    fits = names is not None and rows.shape[1] == len(names)
-    return pd.DataFrame(rows, columns=names if fits else None)
 
 
 def _array_exog(results: Any, frame: Any) -> Any:

@@ -41,6 +41,8 @@ class TorchHandler(BaseHandler):
     allows it, else a joblib pickle; :attr:`export_error` says why export failed.
     """
 
+    # A user's module subclasses torch.nn.Module, so "torch" is among its bases' modules.
+    framework: ClassVar[str] = "torch"
     pip_name: ClassVar[str] = "torch"
     handler_name: ClassVar[str] = "torch"
     prediction_types: ClassVar[tuple[str, ...]] = ("predict",)
@@ -58,16 +60,15 @@ class TorchHandler(BaseHandler):
         self._placed = False
         self._lock = threading.Lock()
 
+    @staticmethod
+    def model_types() -> tuple[type, ...]:
+        import torch
+
+        return (torch.nn.Module,)
+
     # --- input ---------------------------------------------------------------------------------
     # Computed on first use, not in __init__: an exception raised while the handler hook builds
     # the handler would count as a broken plugin; construct_prototype reports it to the user.
-
-    @functools.cached_property
-    def schema(self) -> Any:
-        """The prototype's :class:`~vetiver.prototype.TableSchema`, or None."""
-        from vetiver.prototype import infer_schema
-
-        return infer_schema(self.prototype_data)
 
     @functools.cached_property
     def input_dtype(self) -> Any:
@@ -137,11 +138,10 @@ class TorchHandler(BaseHandler):
         prototype check, records (dicts) or rows (lists). Returns one list per row."""
         import torch
 
-        from .inputs import as_rows
-
         self.check_prediction_type(kw.get("prediction_type", "predict"))
-        names = self.schema.names if self.schema is not None else None
-        batch = torch.from_numpy(as_rows(input_data, names, self.input_dtype)).to(self.device)
+        if hasattr(input_data, "detach"):  # a tensor given in-process
+            input_data = input_data.detach().cpu().numpy()
+        batch = torch.from_numpy(self.as_array(input_data, self.input_dtype)).to(self.device)
         if batch.shape[0] == 0:
             return []
         module = self._place()

@@ -1,4 +1,5 @@
-"""Request data to model input: a rows x features array in the prototype's column order and dtype."""
+"""The dtype of a module's input, and the example rows ``torch.export`` traces with (requests
+become arrays through :meth:`~vetiver.handlers.base.BaseHandler.as_array`)."""
 
 from __future__ import annotations
 
@@ -50,34 +51,6 @@ def _floating_parameter_dtype(module: Any) -> Any:
         if tensor.is_floating_point():
             return np.dtype(torch.empty((), dtype=tensor.dtype).numpy().dtype)
     return None
-
-
-def as_rows(input_data: Any, names: list[str] | None, dtype: Any) -> Any:
-    """A 2-D numpy array of ``dtype``: DataFrames and records in the prototype's column order,
-    lists or arrays of rows as given.
-
-    Raises:
-        ValueError: the data lacks prototype columns or has the wrong number of values per row.
-    """
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(input_data, dict):
-        input_data = pd.DataFrame([input_data])
-    elif isinstance(input_data, list) and input_data and isinstance(input_data[0], dict):
-        input_data = pd.DataFrame(input_data)
-    if isinstance(input_data, pd.DataFrame) and names is not None:
-        missing = [name for name in names if name not in input_data.columns]
-        if missing:
-            raise ModelInputError(f"input is missing the prototype's columns {missing}")
-        input_data = input_data[names]
-    if hasattr(input_data, "detach"):  # a tensor given in-process
-        input_data = input_data.detach().cpu().numpy()
-    rows = np.array(input_data, dtype=dtype)  # a writable copy: torch warns on read-only pandas buffers
-    rows = rows.reshape(1, -1) if rows.ndim == 1 else rows
-    if names is not None and rows.shape[1] != len(names):
-        raise ModelInputError(f"rows have {rows.shape[1]} values; the model takes {len(names)} ({names})")
-    return rows
 
 
 def example_rows(schema: Any, dtype: Any, count: int = 2) -> Any:

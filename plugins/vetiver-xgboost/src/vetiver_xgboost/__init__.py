@@ -1,14 +1,15 @@
 """vetiver plugin for ``xgboost.Booster`` models.
 
 Registered through the ``vetiver`` entry-point group. Importing this module does not import
-xgboost: the handler hook looks at the model's class hierarchy first.
+xgboost: :meth:`~vetiver.handlers.base.BaseHandler.for_model` looks at the model's class hierarchy
+first.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from vetiver.handlers.base import BaseHandler, model_type_modules
+from vetiver.handlers.base import BaseHandler
 from vetiver.hookspecs import ModelFormat, hookimpl
 
 __version__ = "0.3.0"
@@ -16,17 +17,9 @@ __version__ = "0.3.0"
 
 @hookimpl
 def handler_for_model(model: Any, prototype_data: Any) -> BaseHandler | None:
-    # The sklearn wrappers (XGBRegressor...) also live in xgboost but are not Boosters; they fall
-    # through to vetiver-sklearn.
-    if "xgboost" not in model_type_modules(model):
-        return None
-    import xgboost
+    from .handler import XGBoostHandler  # imports no xgboost: the handler decides "is this mine?" first
 
-    if not isinstance(model, xgboost.Booster):
-        return None
-    from .handler import XGBoostHandler
-
-    return XGBoostHandler(model, prototype_data)
+    return XGBoostHandler.for_model(model, prototype_data)
 
 
 @hookimpl

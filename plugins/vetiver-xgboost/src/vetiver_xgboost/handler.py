@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any, ClassVar
 
-from vetiver.errors import ModelInputError
 from vetiver.handlers.base import BaseHandler
 
 # prediction type -> keyword arguments of Booster.predict
@@ -31,10 +29,19 @@ class XGBoostHandler(BaseHandler):
         per feature followed by the bias.
     """
 
+    framework: ClassVar[str] = "xgboost"
     pip_name: ClassVar[str] = "xgboost"
     handler_name: ClassVar[str] = "xgboost"
     prediction_types: ClassVar[tuple[str, ...]] = tuple(_PREDICT_OPTIONS)
     model_format: ClassVar[str] = "xgboost-ubj"
+
+    @staticmethod
+    def model_types() -> tuple[type, ...]:
+        """``xgboost.Booster``: the sklearn wrappers (XGBRegressor...) also live in xgboost but are
+        not Boosters; they fall through to vetiver-sklearn."""
+        import xgboost
+
+        return (xgboost.Booster,)
 
     def handler_predict(self, input_data: Any, check_prototype: bool = True, **kw: Any) -> Any:
         """Predict for ``input_data``: a DataFrame with the prototype's columns or, without a
@@ -48,45 +55,13 @@ class XGBoostHandler(BaseHandler):
         """The column order of the DMatrix: the Booster's own names, else the prototype's."""
         if self.model.feature_names:
             return list(self.model.feature_names)
-        return self._prototype_names
-
-    @functools.cached_property
-    def _prototype_names(self) -> list[str] | None:
-        from vetiver.prototype import infer_schema
-
-        schema = infer_schema(self.prototype_data)
-        return schema.names if schema is not None else None
+        return self.column_names
 
     def dmatrix(self, input_data: Any) -> Any:
         """The ``xgboost.DMatrix`` the model predicts from."""
         import pandas as pd
         import xgboost
 
-        frame = _as_frame(input_data, self.feature_names())
+        frame = self.as_frame(input_data, self.feature_names(), dtype=float)
         categorical = any(isinstance(dtype, pd.CategoricalDtype) for dtype in frame.dtypes)
         return xgboost.DMatrix(frame, enable_categorical=categorical)
-
-
-def _as_frame(input_data: Any, names: list[str] | None) -> Any:
-    """A DataFrame with exactly the columns ``names``, in that order (any columns when None)."""
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(input_data, pd.DataFrame):
-        frame = input_data
-    elif isinstance(input_data, dict):
-        frame = pd.DataFrame([input_data])
-    elif isinstance(input_data, list) and input_data and isinstance(input_data[0], dict):
-        frame = pd.DataFrame(input_data)
-    else:  # rows as lists or an array, in feature order
-        rows = np.asarray(input_data, dtype=float)
-        rows = rows.reshape(1, -1) if rows.ndim == 1 else rows
-        if names is not None and rows.shape[1] != len(names):
-            raise ModelInputError(f"rows have {rows.shape[1]} values; the model expects {len(names)} features {names}")
-        return pd.DataFrame(rows, columns=names)
-    if names is None:
-        return frame
-    missing = [name for name in names if name not in frame.columns]
-    if missing:
-        raise ModelInputError(f"input is missing the model's feature columns {missing}")
-    return frame[names]
