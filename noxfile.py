@@ -280,10 +280,18 @@ def example(session: nox.Session, example: str) -> None:
     tests = TESTS / "examples" / f"{example}_example"
     wheels = Path(session.create_tmp()) / "wheels"
     shutil.rmtree(wheels, ignore_errors=True)
-    session.run("uv", "build", "--quiet", "--wheel", "--out-dir", str(wheels), str(ROOT / "examples" / f"vetiver-{example}"))
+    session.run(
+        "uv", "build", "--quiet", "--wheel", "--out-dir", str(wheels), str(ROOT / "examples" / f"vetiver-{example}")
+    )
     plugin_wheels = [str(w) for w in wheels.glob("*.whl")]
     docker = str(_wheel(PLUGINS["docker"]))
-    _install(session, str(_wheel(CORE)), docker, *plugin_wheels, *_requirements(REQUIREMENTS / "core.txt", tests / "requirements.txt"))
+    _install(
+        session,
+        str(_wheel(CORE)),
+        docker,
+        *plugin_wheels,
+        *_requirements(REQUIREMENTS / "core.txt", tests / "requirements.txt"),
+    )
     # The plugin's page in the docs: its examples run here, where the plugin is installed.
     page = f"plugins/{example}.md"
     session.run(*PYTEST, str(tests.relative_to(ROOT)), "tests/docs/test_code_examples.py", "-k", page, *session.posargs)

@@ -87,7 +87,9 @@ def main() -> None:
         total = {key: round(sum(s[key] for s in per_dist.values()) / 2**20, 1) for key in ("code", "bytecode", "tests")}
         report[plugin] = {"total_mib": round(sum(total.values()), 1), **{f"{k}_mib": v for k, v in total.items()},
                           "largest": dict(sorted(mib.items(), key=lambda kv: -kv[1])[:8])}  # fmt: skip
-        print(f"vetiver-{plugin}: {report[plugin]['total_mib']} MiB installed ({total}); largest {report[plugin]['largest']}")
+        print(
+            f"vetiver-{plugin}: {report[plugin]['total_mib']} MiB installed ({total}); largest {report[plugin]['largest']}"
+        )
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
 

@@ -154,7 +154,9 @@ def main() -> None:
             name = f"m-{plugin}"
             vetiver.vetiver_pin_write(board, vetiver.VetiverModel(model, name, prototype_data=prototype))
             (model_file,) = [p for p in (board_path / name).glob("*/*") if p.name != "data.txt"]
-            floor = [_wall([sys.executable, "-c", floor_code.format(path=str(model_file))]) for _ in range(args.repeats)]
+            floor = [
+                _wall([sys.executable, "-c", floor_code.format(path=str(model_file))]) for _ in range(args.repeats)
+            ]
             serve = [serve_cold_start(board_path, name) for _ in range(args.repeats)]
             phases = [json.loads(subprocess.run([sys.executable, "-c", PHASES, str(board_path), name], env=_env(),
                                                 capture_output=True, text=True, check=True).stdout)

@@ -271,7 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         for server in chosen:
             times = []
             for i in range(args.cold_starts):
-                running, seconds = start(server, pythons[server.env], work, work / "logs" / f"{server.name}-cold{i}.log")
+                running, seconds = start(
+                    server, pythons[server.env], work, work / "logs" / f"{server.name}-cold{i}.log"
+                )
                 stop(running.process)
                 times.append(seconds)
             cold[server.name] = round(statistics.median(times), 3)

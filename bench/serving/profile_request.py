@@ -50,7 +50,9 @@ def main() -> None:
         raise SystemExit(f"unexpected statuses {sorted(statuses)}")
     array = rows.to_numpy()
     predict = min(timeit.repeat(lambda: model.predict(array), number=200, repeat=3)) / 200 * 1e6
-    print(f"{args.rows} rows, {args.format}: {per_request:.0f} us CPU per request; model.predict(array) {predict:.0f} us")
+    print(
+        f"{args.rows} rows, {args.format}: {per_request:.0f} us CPU per request; model.predict(array) {predict:.0f} us"
+    )
     pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
 
 

@@ -47,7 +47,12 @@ def _vetiver_body(fmt: str, rows: pd.DataFrame) -> tuple[bytes, str]:
 
 def _mlserver_body(fmt: str, rows: pd.DataFrame) -> tuple[bytes, str]:
     # Open Inference Protocol: one FP64 tensor [rows, 3], decoded by MLServer's NumPy codec.
-    tensor = {"name": "input-0", "shape": list(rows.shape), "datatype": "FP64", "data": rows.to_numpy().ravel().tolist()}
+    tensor = {
+        "name": "input-0",
+        "shape": list(rows.shape),
+        "datatype": "FP64",
+        "data": rows.to_numpy().ravel().tolist(),
+    }
     return json.dumps({"inputs": [tensor]}).encode(), JSON
 
 

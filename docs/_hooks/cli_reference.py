@@ -38,7 +38,9 @@ def render_reference() -> str:
             os.environ["COLUMNS"] = previous
 
 
-def commands(parser: argparse.ArgumentParser, prefix: str = "vetiver") -> Iterator[tuple[str, str, argparse.ArgumentParser]]:
+def commands(
+    parser: argparse.ArgumentParser, prefix: str = "vetiver"
+) -> Iterator[tuple[str, str, argparse.ArgumentParser]]:
     """(command line, help, parser) of every subcommand, depth first, in the parser's order."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -74,7 +76,9 @@ def _arguments(parser: argparse.ArgumentParser) -> Iterator[str]:
         name = ", ".join(action.option_strings) or action.metavar or action.dest
         if action.option_strings and action.nargs != 0:
             name += f" {action.metavar or action.dest.upper()}"
-        default = "" if action.default in (None, False, argparse.SUPPRESS) or action.nargs == 0 else f"`{action.default}`"
+        default = (
+            "" if action.default in (None, False, argparse.SUPPRESS) or action.nargs == 0 else f"`{action.default}`"
+        )
         yield f"| `{name}` | {default} | {_cell(action.help or '')} |"
     yield ""
 

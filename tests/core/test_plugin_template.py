@@ -46,7 +46,9 @@ def test_bad_names_and_existing_folders_are_clear_errors(tmp_path):
     new_plugin("lightgbm", tmp_path)
     with pytest.raises(PluginTemplateError, match="not empty"):
         new_plugin("lightgbm", tmp_path)
-    result = subprocess.run([VETIVER, "plugin", "new", "lightgbm", "--path", str(tmp_path)], capture_output=True, text=True)
+    result = subprocess.run(
+        [VETIVER, "plugin", "new", "lightgbm", "--path", str(tmp_path)], capture_output=True, text=True
+    )
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "not empty" in result.stderr
 
 
@@ -67,7 +69,9 @@ def _fresh_venv(folder: Path) -> Path:
 def test_a_new_plugin_installs_and_passes_its_own_tests(tmp_path):
     pytest.importorskip("hatchling", reason="hatchling (tests/requirements/core.txt) builds the plugin offline")
     pytest.importorskip("pip", reason="pip installs the plugin into the fresh environment")
-    result = subprocess.run([VETIVER, "plugin", "new", "lightgbm", "--path", str(tmp_path)], capture_output=True, text=True)
+    result = subprocess.run(
+        [VETIVER, "plugin", "new", "lightgbm", "--path", str(tmp_path)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     plugin = tmp_path / "vetiver-lightgbm"
 

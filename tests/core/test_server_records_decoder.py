@@ -25,6 +25,7 @@ SCHEMAS = {
     "one": infer_schema(pd.DataFrame({"only": [1.0]})),
 }
 
+
 def _dumps(value) -> bytes:
     return json.dumps(value).encode()  # orjson refuses integers beyond 64 bits; the server reads them
 

@@ -91,7 +91,11 @@ def test_page_examples_run(page: Path, tmp_path: Path) -> None:
     server = DemoServer(tmp_path) if any(b.marker == "with-demo-server" for b in blocks) else None
     try:
         program = [
-            (b.where, b.line, b.code.replace(DEMO_ADDRESS, server.address) if b.marker == "with-demo-server" else b.code)
+            (
+                b.where,
+                b.line,
+                b.code.replace(DEMO_ADDRESS, server.address) if b.marker == "with-demo-server" else b.code,
+            )
             for b in blocks
         ]
         (tmp_path / "blocks.json").write_text(json.dumps(program))

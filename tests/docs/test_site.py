@@ -142,7 +142,9 @@ def test_every_link_and_asset_resolves_and_every_page_is_reachable(site, served)
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory) -> Iterator[Browser]:
     if CHROMIUM is None:
-        pytest.skip("headless Chromium is not installed (Debian package 'chromium', tests/requirements/serving-apt.txt)")
+        pytest.skip(
+            "headless Chromium is not installed (Debian package 'chromium', tests/requirements/serving-apt.txt)"
+        )
     with Browser(tmp_path_factory.mktemp("chromium-profile")) as chromium:
         yield chromium
 

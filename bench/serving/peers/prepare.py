@@ -48,7 +48,11 @@ def mlserver(model, prototype: pd.DataFrame, out: Path) -> None:
     """A model repository with one model for MLServer's scikit-learn runtime. Server settings
     (ports, parallel_workers) come from MLSERVER_* environment variables per instance."""
     shutil.copy(out.parent / "model.joblib", out / "model.joblib")
-    settings = {"name": NAME, "implementation": "mlserver_sklearn.SKLearnModel", "parameters": {"uri": "./model.joblib"}}
+    settings = {
+        "name": NAME,
+        "implementation": "mlserver_sklearn.SKLearnModel",
+        "parameters": {"uri": "./model.joblib"},
+    }
     (out / "model-settings.json").write_text(json.dumps(settings))
 
 

@@ -88,7 +88,9 @@ def __getattr__(name: str) -> Any:
         try:
             value = getattr(importlib.import_module(module), name)
         except ImportError:
-            raise AttributeError(f"vetiver.{name} needs the {distribution} plugin: pip install {distribution}") from None
+            raise AttributeError(
+                f"vetiver.{name} needs the {distribution} plugin: pip install {distribution}"
+            ) from None
         globals()[name] = value
         return value
     raise AttributeError(f"module 'vetiver' has no attribute {name!r}")

@@ -52,9 +52,22 @@ class Wheelhouse:
         if key in self._added or marker.exists():
             return
         result = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-             "--only-binary=:all:", *([] if deps else ["--no-deps"]), "--dest", str(self.folder), *requirements],
-            capture_output=True, text=True, timeout=900,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--only-binary=:all:",
+                *([] if deps else ["--no-deps"]),
+                "--dest",
+                str(self.folder),
+                *requirements,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         if result.returncode != 0:
             pytest.fail(f"pip download failed: {result.stderr.strip()[-1500:]}")
@@ -123,7 +136,7 @@ def _private_pins_cache(tmp_path, monkeypatch):
     monkeypatch.delenv("CONNECT_API_KEY", raising=False)
 
 
-TINY_APP = '''\
+TINY_APP = """\
 import os
 
 from starlette.applications import Starlette
@@ -136,7 +149,7 @@ async def ping(request):
     return JSONResponse({{"ping": "pong", "release": {release!r}, "greeting": os.environ.get("GREETING")}})
 
 api = Starlette(routes=[Route("/ping", ping)])
-'''
+"""
 
 
 def tiny_bundle(folder: Path, release: str, *, prelude: str = "", requirements: list[str] | None = None) -> bytes:

@@ -12,8 +12,18 @@ import vetiver
 from vetiver.errors import PluginError
 
 SIGNATURE_0_2_6 = [
-    "connect_server", "board", "pin_name", "version", "extra_files", "new", "app_id", "title", "python",
-    "force_generate", "log_callback", "image",
+    "connect_server",
+    "board",
+    "pin_name",
+    "version",
+    "extra_files",
+    "new",
+    "app_id",
+    "title",
+    "python",
+    "force_generate",
+    "log_callback",
+    "image",
 ]
 
 

@@ -67,8 +67,9 @@ def test_round_trip_pin_on_connect_deploy_predict(connect, connect_board, app_en
     model, rows = fitted(name, 1)
     vetiver.vetiver_pin_write(connect_board, model)
     lines: list[str] = []
-    deployment = vetiver.deploy_connect(vetiver.ConnectServer(connect.url, connect.key()), connect_board, name,
-                                        log_callback=lines.append)
+    deployment = vetiver.deploy_connect(
+        vetiver.ConnectServer(connect.url, connect.key()), connect_board, name, log_callback=lines.append
+    )
     assert any("draft" in line.lower() for line in lines)
     got = predict(deployment, rows, connect.key())
     assert got["predict"].tolist() == pytest.approx(model.model.predict(rows).tolist())
@@ -83,7 +84,8 @@ def test_round_trip_pin_on_connect_deploy_predict(connect, connect_board, app_en
     board_url = "connect+http://" + connect.url.removeprefix("http://")
     again = vetiver.deploy_connect(
         rsconnect_api.RSConnectServer(connect.url, connect.key()),
-        vetiver.board(board_url, api_key=connect.key(), allow_pickle_read=True, cache=None), name,
+        vetiver.board(board_url, api_key=connect.key(), allow_pickle_read=True, cache=None),
+        name,
         log_callback=[].append,
     )
     assert again.guid == deployment.guid and again.previous_bundle_id == deployment.bundle_id
@@ -92,8 +94,9 @@ def test_round_trip_pin_on_connect_deploy_predict(connect, connect_board, app_en
     # Roll back to the bundle serving the first version.
     import vetiver_connect
 
-    back = vetiver_connect.rollback(vetiver.ConnectServer(connect.url, connect.key()), deployment.guid,
-                                    log_callback=[].append)
+    back = vetiver_connect.rollback(
+        vetiver.ConnectServer(connect.url, connect.key()), deployment.guid, log_callback=[].append
+    )
     assert predict(back, rows, connect.key())["predict"].tolist() == pytest.approx(model.model.predict(rows).tolist())
 
 
@@ -102,8 +105,14 @@ def test_folder_board_pin_travels_in_the_bundle(connect, app_environment, tmp_pa
     model, rows = fitted("cars", 3)
     vetiver.vetiver_pin_write(board, model)
     deployment = vetiver.deploy(
-        "connect", board, "cars", server=connect.url, api_key=connect.key(), content_name=f"cars_{uuid.uuid4().hex[:6]}",
-        access_type="logged_in", log_callback=[].append,
+        "connect",
+        board,
+        "cars",
+        server=connect.url,
+        api_key=connect.key(),
+        content_name=f"cars_{uuid.uuid4().hex[:6]}",
+        access_type="logged_in",
+        log_callback=[].append,
     )
     bundle = connect.state.bundles[deployment.guid][deployment.bundle_id]
     names = bundle_names(bundle.archive)
@@ -149,8 +158,9 @@ def test_extra_files_python_and_overwrite(tmp_path, app_environment):
     helper.write_text("SCALE = 2\n")
     own = tmp_path / "requirements.txt"
     own.write_text("scikit-learn==1.9.1\n")
-    folder = vetiver.prepare("connect", board, "cars", tmp_path / "bundle", extra_files=[str(helper), str(own)],
-                             python="3.11")
+    folder = vetiver.prepare(
+        "connect", board, "cars", tmp_path / "bundle", extra_files=[str(helper), str(own)], python="3.11"
+    )
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["python"]["version"] == "3.11"
     assert manifest["environment"]["python"]["requires"] == "~=3.11.0"

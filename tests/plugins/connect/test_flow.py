@@ -45,8 +45,9 @@ def test_draft_flow_checks_the_draft_then_activates(connect, tmp_path):
     server = ConnectServer(connect.url, connect.key())
     lines: list[str] = []
     connect.state.reset_log()
-    deployment = deploy_bundle(server, tiny_bundle(tmp_path / "b", "one"), name=unique(), title="Tiny API",
-                               log_callback=lines.append)
+    deployment = deploy_bundle(
+        server, tiny_bundle(tmp_path / "b", "one"), name=unique(), title="Tiny API", log_callback=lines.append
+    )
 
     calls = connect.state.calls()
     assert calls[:5] == [
@@ -109,8 +110,9 @@ def test_new_and_app_id(connect, tmp_path):
     server = ConnectServer(connect.url, connect.key())
     name = unique()
     first = deploy_bundle(server, tiny_bundle(tmp_path / "1", "a"), name=name, log_callback=[].append)
-    by_id = deploy_bundle(server, tiny_bundle(tmp_path / "2", "b"), name=unique(), app_id=first.guid,
-                          log_callback=[].append)
+    by_id = deploy_bundle(
+        server, tiny_bundle(tmp_path / "2", "b"), name=unique(), app_id=first.guid, log_callback=[].append
+    )
     assert by_id.guid == first.guid
     with pytest.raises(NameTakenError, match="already exists"):  # new=True: one name per owner
         deploy_bundle(server, tiny_bundle(tmp_path / "3", "c"), name=name, new=True, log_callback=[].append)
@@ -119,11 +121,22 @@ def test_new_and_app_id(connect, tmp_path):
 def test_settings_and_environment_values_are_never_logged(connect, tmp_path):
     server = ConnectServer(connect.url, connect.key())
     lines: list[str] = []
-    settings = ContentSettings(access_type="logged_in", min_processes=1, max_processes=3, read_timeout=30,
-                               init_timeout=60, idle_timeout=120, connection_timeout=10)
+    settings = ContentSettings(
+        access_type="logged_in",
+        min_processes=1,
+        max_processes=3,
+        read_timeout=30,
+        init_timeout=60,
+        idle_timeout=120,
+        connection_timeout=10,
+    )
     deployment = deploy_bundle(
-        server, tiny_bundle(tmp_path / "b", "env"), name=unique(), settings=settings,
-        environment={"GREETING": "s3cr3t-value"}, log_callback=lines.append,
+        server,
+        tiny_bundle(tmp_path / "b", "env"),
+        name=unique(),
+        settings=settings,
+        environment={"GREETING": "s3cr3t-value"},
+        log_callback=lines.append,
     )
     item = connect.state.content[deployment.guid]
     assert (item["access_type"], item["min_processes"], item["max_processes"]) == ("logged_in", 1, 3)
@@ -166,12 +179,23 @@ def test_no_permission_to_publish(connect, tmp_path):
 
 def test_no_permission_on_someone_elses_content(connect, tmp_path):
     bob = ConnectServer(connect.url, connect.key("bob"))
-    theirs = deploy_bundle(bob, tiny_bundle(tmp_path / "1", "bob"), name=unique(),
-                           settings=ContentSettings(access_type="all"), log_callback=[].append)
+    theirs = deploy_bundle(
+        bob,
+        tiny_bundle(tmp_path / "1", "bob"),
+        name=unique(),
+        settings=ContentSettings(access_type="all"),
+        log_callback=[].append,
+    )
     alice = ConnectServer(connect.url, connect.key())
     with pytest.raises(ConnectPermissionError) as error:
-        deploy_bundle(alice, tiny_bundle(tmp_path / "2", "alice"), name=unique(), app_id=theirs.guid,
-                      title="mine now", log_callback=[].append)
+        deploy_bundle(
+            alice,
+            tiny_bundle(tmp_path / "2", "alice"),
+            name=unique(),
+            app_id=theirs.guid,
+            title="mine now",
+            log_callback=[].append,
+        )
     assert f"update content {theirs.guid}" in one_line(error)
     assert ping(connect, theirs)["release"] == "bob"
 
@@ -179,8 +203,13 @@ def test_no_permission_on_someone_elses_content(connect, tmp_path):
 def test_name_taken_by_someone_elses_content(connect, tmp_path):
     name = unique()
     bob = ConnectServer(connect.url, connect.key("bob"))
-    theirs = deploy_bundle(bob, tiny_bundle(tmp_path / "1", "bob"), name=name,
-                           settings=ContentSettings(access_type="all"), log_callback=[].append)
+    theirs = deploy_bundle(
+        bob,
+        tiny_bundle(tmp_path / "1", "bob"),
+        name=name,
+        settings=ContentSettings(access_type="all"),
+        log_callback=[].append,
+    )
     alice = ConnectServer(connect.url, connect.key())
     with pytest.raises(NameTakenError) as error:
         deploy_bundle(alice, tiny_bundle(tmp_path / "2", "alice"), name=name, log_callback=[].append)

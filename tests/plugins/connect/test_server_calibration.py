@@ -47,17 +47,38 @@ def test_rsconnect_cli_deploys_an_api(server_fixture, request, tmp_path):
     app = write_app_dir(tmp_path / "app", "rsconnect")
     server.state.reset_log()
     result = subprocess.run(
-        [rsconnect_cli(), "deploy", "fastapi", "--server", server.url, "--api-key", server.key(), "--title",
-         "Calibration", "--entrypoint", "app:api", "--new", str(app)],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "NO_COLOR": "1"},
+        [
+            rsconnect_cli(),
+            "deploy",
+            "fastapi",
+            "--server",
+            server.url,
+            "--api-key",
+            server.key(),
+            "--title",
+            "Calibration",
+            "--entrypoint",
+            "app:api",
+            "--new",
+            str(app),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     calls = server.state.calls()
     drafts = server_fixture == "connect"
     assert calls.count("POST /__api__/v1/content/{guid}/deploy") == (2 if drafts else 1)
     assert any(call.startswith("GET /content/{guid}/_bundle") for call in calls) == drafts
-    guid = next(g for g, item in server.state.content.items() if item["title"] == "Calibration"
-                and item["bundle_id"] and (item["owner_guid"] == server.state.user("alice").guid))
+    guid = next(
+        g
+        for g, item in server.state.content.items()
+        if item["title"] == "Calibration"
+        and item["bundle_id"]
+        and (item["owner_guid"] == server.state.user("alice").guid)
+    )
     answer = httpx.get(f"{server.url}/content/{guid}/ping", headers={"Authorization": f"Key {server.key()}"})
     assert answer.json()["release"] == "rsconnect"
 
@@ -66,9 +87,23 @@ def test_rsconnect_cli_deploys_an_api(server_fixture, request, tmp_path):
 def test_rsconnect_cli_reports_a_wrong_key(connect, tmp_path):
     app = write_app_dir(tmp_path / "app", "x")
     result = subprocess.run(
-        [rsconnect_cli(), "deploy", "fastapi", "--server", connect.url, "--api-key", "wrong", "--entrypoint",
-         "app:api", "--new", str(app)],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"},
+        [
+            rsconnect_cli(),
+            "deploy",
+            "fastapi",
+            "--server",
+            connect.url,
+            "--api-key",
+            "wrong",
+            "--entrypoint",
+            "app:api",
+            "--new",
+            str(app),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     assert result.returncode != 0
     assert "API key is not valid" in result.stdout + result.stderr
@@ -79,9 +114,23 @@ def test_rsconnect_cli_sees_a_crashing_draft_fail_verification(connect, tmp_path
     app = write_app_dir(tmp_path / "app", "x")
     (app / "app.py").write_text("import does_not_exist\n")
     result = subprocess.run(
-        [rsconnect_cli(), "deploy", "fastapi", "--server", connect.url, "--api-key", connect.key(), "--entrypoint",
-         "app:api", "--new", str(app)],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "NO_COLOR": "1"},
+        [
+            rsconnect_cli(),
+            "deploy",
+            "fastapi",
+            "--server",
+            connect.url,
+            "--api-key",
+            connect.key(),
+            "--entrypoint",
+            "app:api",
+            "--new",
+            str(app),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     assert result.returncode != 0
     assert "Could not access the deployed content" in result.stdout + result.stderr
@@ -92,9 +141,18 @@ def test_rsconnect_programmatic_path_of_vetiver_0_2_6(connect, tmp_path):
     rsconnect_api = pytest.importorskip("rsconnect.api")
     app = write_app_dir(tmp_path / "app", "programmatic")
     actions.deploy_python_fastapi(
-        connect_server=rsconnect_api.RSConnectServer(connect.url, connect.key()), directory=str(app),
-        extra_files=[], excludes=[], entry_point="app:api", new=True, app_id=None, title="Programmatic",
-        python=None, conda_mode=False, force_generate=False, log_callback=None,
+        connect_server=rsconnect_api.RSConnectServer(connect.url, connect.key()),
+        directory=str(app),
+        extra_files=[],
+        excludes=[],
+        entry_point="app:api",
+        new=True,
+        app_id=None,
+        title="Programmatic",
+        python=None,
+        conda_mode=False,
+        force_generate=False,
+        log_callback=None,
     )
     item = next(i for i in connect.state.content.values() if i["title"] == "Programmatic")
     assert item["app_mode"] == "python-fastapi" and item["bundle_id"]
@@ -156,7 +214,8 @@ def targz(files: dict[str, bytes]) -> bytes:
 
 def fastapi_manifest(**changes) -> bytes:
     manifest = {
-        "version": 1, "metadata": {"appmode": "python-fastapi", "entrypoint": "app:api"},
+        "version": 1,
+        "metadata": {"appmode": "python-fastapi", "entrypoint": "app:api"},
         "python": {"version": "3.11.7", "package_manager": {"name": "pip", "package_file": "requirements.txt"}},
         "files": {},
     }
@@ -177,21 +236,62 @@ REQS = b"starlette\n"
         (targz({"app.py": APP, "requirements.txt": REQS}), "no manifest.json"),
         (targz({"manifest.json": b"{", "app.py": APP}), "not valid JSON"),
         (targz({"manifest.json": fastapi_manifest(version=2), "app.py": APP, "requirements.txt": REQS}), "version 1"),
-        (targz({"manifest.json": fastapi_manifest(metadata={"appmode": "python-magic"}), "app.py": APP}),
-         "unknown app mode"),
-        (targz({"manifest.json": fastapi_manifest(metadata={"appmode": "python-fastapi"}), "app.py": APP,
-                "requirements.txt": REQS}), "needs metadata.entrypoint"),
+        (
+            targz({"manifest.json": fastapi_manifest(metadata={"appmode": "python-magic"}), "app.py": APP}),
+            "unknown app mode",
+        ),
+        (
+            targz(
+                {
+                    "manifest.json": fastapi_manifest(metadata={"appmode": "python-fastapi"}),
+                    "app.py": APP,
+                    "requirements.txt": REQS,
+                }
+            ),
+            "needs metadata.entrypoint",
+        ),
         (targz({"manifest.json": fastapi_manifest(), "requirements.txt": REQS}), "does not hold"),
         (targz({"manifest.json": fastapi_manifest(), "app.py": APP}), "requirements file"),
-        (targz({"manifest.json": fastapi_manifest(files={"app.py": {"checksum": "0" * 32}}), "app.py": APP,
-                "requirements.txt": REQS}), "checksum"),
-        (targz({"manifest.json": fastapi_manifest(files={"model.joblib": {"checksum": "0" * 32}}), "app.py": APP,
-                "requirements.txt": REQS}), "lacks it"),
-        (targz({"manifest.json": fastapi_manifest(), "app.py": APP, "requirements.txt": REQS, "../evil": b""}),
-         "outside its root"),
+        (
+            targz(
+                {
+                    "manifest.json": fastapi_manifest(files={"app.py": {"checksum": "0" * 32}}),
+                    "app.py": APP,
+                    "requirements.txt": REQS,
+                }
+            ),
+            "checksum",
+        ),
+        (
+            targz(
+                {
+                    "manifest.json": fastapi_manifest(files={"model.joblib": {"checksum": "0" * 32}}),
+                    "app.py": APP,
+                    "requirements.txt": REQS,
+                }
+            ),
+            "lacks it",
+        ),
+        (
+            targz({"manifest.json": fastapi_manifest(), "app.py": APP, "requirements.txt": REQS, "../evil": b""}),
+            "outside its root",
+        ),
     ],
-    ids=["empty", "gzip-not-tar", "not-gzip", "no-manifest", "manifest-json", "manifest-version", "app-mode",
-         "entrypoint", "entrypoint-file", "requirements", "checksum", "listed-file", "path-escape"],
+    ids=[
+        "empty",
+        "gzip-not-tar",
+        "not-gzip",
+        "no-manifest",
+        "manifest-json",
+        "manifest-version",
+        "app-mode",
+        "entrypoint",
+        "entrypoint-file",
+        "requirements",
+        "checksum",
+        "listed-file",
+        "path-escape",
+    ],
 )
 def test_bundles_are_validated(connect, archive, message):
     response = api(connect, "POST", f"v1/content/{new_content(connect)}/bundles", content=archive)
@@ -203,9 +303,13 @@ def test_multipart_upload_with_metadata(connect, tmp_path):
     pytest.importorskip("multipart", reason="the test server parses multipart uploads with python-multipart")
     guid = new_content(connect)
     archive = tiny_bundle(tmp_path / "b", "multipart")
-    response = api(connect, "POST", f"v1/content/{guid}/bundles",
-                   files={"archive": ("bundle.tar.gz", archive, "application/x-tar")},
-                   data={"metadata": json.dumps({"source": "git", "source_branch": "main"})})
+    response = api(
+        connect,
+        "POST",
+        f"v1/content/{guid}/bundles",
+        files={"archive": ("bundle.tar.gz", archive, "application/x-tar")},
+        data={"metadata": json.dumps({"source": "git", "source_branch": "main"})},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["metadata"]["source_branch"] == "main"
     missing = api(connect, "POST", f"v1/content/{guid}/bundles", files={"other": ("x", b"y")})
@@ -229,10 +333,13 @@ def test_auth_and_permissions(connect):
 def test_deploy_and_task_polling(connect, legacy_connect, tmp_path):
     guid = new_content(connect)
     bundle = api(connect, "POST", f"v1/content/{guid}/bundles", content=tiny_bundle(tmp_path / "b", "t")).json()
-    assert api(connect, "POST", f"v1/content/{guid}/deploy", json={"bundle_id": bundle["id"], "when": "now"}
-               ).status_code == 400
-    task_id = api(connect, "POST", f"v1/content/{guid}/deploy",
-                  json={"bundle_id": bundle["id"], "activate": False}).json()["task_id"]
+    assert (
+        api(connect, "POST", f"v1/content/{guid}/deploy", json={"bundle_id": bundle["id"], "when": "now"}).status_code
+        == 400
+    )
+    task_id = api(
+        connect, "POST", f"v1/content/{guid}/deploy", json={"bundle_id": bundle["id"], "activate": False}
+    ).json()["task_id"]
     seen: list[str] = []
     first = 0
     while True:
@@ -244,13 +351,25 @@ def test_deploy_and_task_polling(connect, legacy_connect, tmp_path):
             break
     assert task["code"] == 0 and "draft" in seen[-1]
     assert api(connect, "GET", f"v1/content/{guid}").json()["bundle_id"] is None  # a draft is not active
-    assert httpx.get(f"{connect.url}/content/{guid}/_bundle{bundle['id']}/ping",
-                     headers={"Authorization": f"Key {connect.key()}"}, timeout=60).status_code == 200
+    assert (
+        httpx.get(
+            f"{connect.url}/content/{guid}/_bundle{bundle['id']}/ping",
+            headers={"Authorization": f"Key {connect.key()}"},
+            timeout=60,
+        ).status_code
+        == 200
+    )
     # Servers without drafts do not know the field (rsconnect sends it only to newer ones).
     old = new_content(legacy_connect)
-    old_bundle = api(legacy_connect, "POST", f"v1/content/{old}/bundles", content=tiny_bundle(tmp_path / "o", "o")).json()
-    assert api(legacy_connect, "POST", f"v1/content/{old}/deploy",
-               json={"bundle_id": old_bundle["id"], "activate": False}).status_code == 400
+    old_bundle = api(
+        legacy_connect, "POST", f"v1/content/{old}/bundles", content=tiny_bundle(tmp_path / "o", "o")
+    ).json()
+    assert (
+        api(
+            legacy_connect, "POST", f"v1/content/{old}/deploy", json={"bundle_id": old_bundle["id"], "activate": False}
+        ).status_code
+        == 400
+    )
 
 
 def test_content_urls_need_a_key_unless_public(connect, tmp_path):
@@ -259,7 +378,16 @@ def test_content_urls_need_a_key_unless_public(connect, tmp_path):
     download = api(connect, "GET", f"v1/content/{guid}/bundles/{bundle['id']}/download")
     assert download.status_code == 200 and download.content[:2] == b"\x1f\x8b"
     assert httpx.get(f"{connect.url}/content/{guid}/_rev{bundle['id']}/app.py").status_code == 401
-    assert httpx.get(f"{connect.url}/content/{guid}/_rev{bundle['id']}/app.py",
-                     headers={"Authorization": f"Key {connect.key()}"}).status_code == 200
-    assert httpx.get(f"{connect.url}/content/{guid}/_rev{bundle['id']}/../../etc/passwd",
-                     headers={"Authorization": f"Key {connect.key()}"}).status_code == 404
+    assert (
+        httpx.get(
+            f"{connect.url}/content/{guid}/_rev{bundle['id']}/app.py", headers={"Authorization": f"Key {connect.key()}"}
+        ).status_code
+        == 200
+    )
+    assert (
+        httpx.get(
+            f"{connect.url}/content/{guid}/_rev{bundle['id']}/../../etc/passwd",
+            headers={"Authorization": f"Key {connect.key()}"},
+        ).status_code
+        == 404
+    )

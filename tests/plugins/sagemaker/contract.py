@@ -65,7 +65,9 @@ def check_invocations(base: str, rows: pd.DataFrame, expected: list[float]) -> N
     url = f"{base}/invocations"
     bodies = {
         "application/json": rows.to_json(orient="records").encode(),
-        "application/json; charset=utf-8": json.dumps({"columns": list(rows), "data": rows.to_numpy().tolist()}).encode(),
+        "application/json; charset=utf-8": json.dumps(
+            {"columns": list(rows), "data": rows.to_numpy().tolist()}
+        ).encode(),
         None: rows.to_json(orient="records").encode(),  # vetiver R's client sends no Content-Type
         "application/jsonlines": rows.to_json(orient="records", lines=True).encode(),
         "text/csv": rows.to_csv(index=False).encode(),
@@ -110,8 +112,14 @@ def check_bad_requests(base: str, rows: pd.DataFrame) -> None:
     assert json.loads(answer) == {"MaxConcurrentTransforms": 1, "BatchStrategy": "MULTI_RECORD", "MaxPayloadInMB": 6}
 
 
-def check_drain(host: str, port: int, rows: pd.DataFrame, sigterm: Callable[[], None], exited: Callable[[], int | None],
-                expected: list[float]) -> float:
+def check_drain(
+    host: str,
+    port: int,
+    rows: pd.DataFrame,
+    sigterm: Callable[[], None],
+    exited: Callable[[], int | None],
+    expected: list[float],
+) -> float:
     """A request in flight when SIGTERM arrives is answered, then the server exits (0, or by the
     SIGTERM uvicorn re-raises once done, outside a container's PID 1); returns the seconds from
     SIGTERM to exit. The request's body is sent in two halves around the signal."""

@@ -18,7 +18,9 @@ VETIVER = str(Path(sys.executable).parent / "vetiver")
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([VETIVER, *args], capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [VETIVER, *args], capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})}
+    )
 
 
 def test_deploy_prints_the_endpoint_and_creates_it(s3_pinned, aws_env, role_arn):
@@ -31,7 +33,9 @@ def test_deploy_prints_the_endpoint_and_creates_it(s3_pinned, aws_env, role_arn)
     assert result.stdout.strip() == "cars"
     assert "endpoint cars: InService" in result.stderr
     sm = boto3.client("sagemaker", endpoint_url=aws_env, region_name=REGION)
-    config = sm.describe_endpoint_config(EndpointConfigName=sm.describe_endpoint(EndpointName="cars")["EndpointConfigName"])
+    config = sm.describe_endpoint_config(
+        EndpointConfigName=sm.describe_endpoint(EndpointName="cars")["EndpointConfigName"]
+    )
     assert config["ProductionVariants"][0]["InstanceType"] == "ml.t2.medium"
 
 

@@ -30,7 +30,10 @@ def test_names_fit_sagemaker_and_share_the_endpoint_prefix():
 def test_serverless_settings_accept_aws_names_and_cli_text():
     assert serverless_config({"MemorySizeInMB": 6144, "MaxConcurrency": 200, "ProvisionedConcurrency": 2}) == {
         "MemorySizeInMB": 6144, "MaxConcurrency": 200, "ProvisionedConcurrency": 2}  # fmt: skip
-    assert serverless_config("memory_size_in_mb=1024,max_concurrency=1") == {"MemorySizeInMB": 1024, "MaxConcurrency": 1}
+    assert serverless_config("memory_size_in_mb=1024,max_concurrency=1") == {
+        "MemorySizeInMB": 1024,
+        "MaxConcurrency": 1,
+    }
     with pytest.raises(OptionError, match="provisioned_concurrency must be between 1 and max_concurrency"):
         serverless_config({"max_concurrency": 2, "provisioned_concurrency": 3})
     with pytest.raises(OptionError, match="must be an integer"):

@@ -102,7 +102,9 @@ def test_predict_on_an_endpoint_object_through_the_runtime_api_stand_in(server, 
         assert sent["path"] == "/endpoints/cars/invocations"
         assert sent["headers"]["content-type"] == "application/json"
 
-        with pytest.raises(ModelError, match=r"answered 422: .*column 'B', row 0: expected integer, received 'x'") as failed:
+        with pytest.raises(
+            ModelError, match=r"answered 422: .*column 'B', row 0: expected integer, received 'x'"
+        ) as failed:
             vetiver.predict(endpoint, [{"B": "x"}])
         assert isinstance(failed.value, vetiver.errors.VetiverError)
 

@@ -65,7 +65,9 @@ class ConnectTestServer:
 
 
 @contextlib.contextmanager
-def connect_server(root: Path, wheelhouse: Path | None = None, version: str = DRAFT_VERSION) -> Iterator[ConnectTestServer]:
+def connect_server(
+    root: Path, wheelhouse: Path | None = None, version: str = DRAFT_VERSION
+) -> Iterator[ConnectTestServer]:
     """Start a test server on a free 127.0.0.1 port, keeping state under ``root``; stop it (and
     every app it started) on exit."""
     import uvicorn
@@ -73,8 +75,15 @@ def connect_server(root: Path, wheelhouse: Path | None = None, version: str = DR
     state = ConnectState(root, wheelhouse, version)
     port = free_port()
     state.url = f"http://127.0.0.1:{port}"
-    config = uvicorn.Config(build_app(state), host="127.0.0.1", port=port, log_level="warning",
-                            access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+    config = uvicorn.Config(
+        build_app(state),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

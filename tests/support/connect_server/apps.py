@@ -74,18 +74,43 @@ class Environments:
             if uv:
                 steps = [
                     [uv, "venv", "--quiet", "--python", sys.executable, str(env_dir)],
-                    [uv, "pip", "install", "--offline", "--no-index", *find_links,
-                     "--python", str(env_dir / "bin" / "python"), "-r", str(requirements)],
+                    [
+                        uv,
+                        "pip",
+                        "install",
+                        "--offline",
+                        "--no-index",
+                        *find_links,
+                        "--python",
+                        str(env_dir / "bin" / "python"),
+                        "-r",
+                        str(requirements),
+                    ],
                 ]
             else:
                 steps = [
                     [sys.executable, "-m", "venv", str(env_dir)],
-                    [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
-                     "--no-index", *find_links, "-r", str(requirements)],
+                    [
+                        str(env_dir / "bin" / "python"),
+                        "-m",
+                        "pip",
+                        "install",
+                        "--disable-pip-version-check",
+                        "--no-index",
+                        *find_links,
+                        "-r",
+                        str(requirements),
+                    ],
                 ]
             for step in steps:
-                result = subprocess.run(step, cwd=folder, capture_output=True, text=True, timeout=900,
-                                        env={**os.environ, "UV_NO_PROGRESS": "1"})
+                result = subprocess.run(
+                    step,
+                    cwd=folder,
+                    capture_output=True,
+                    text=True,
+                    timeout=900,
+                    env={**os.environ, "UV_NO_PROGRESS": "1"},
+                )
                 lines = (result.stdout + result.stderr).strip().splitlines()
                 log.extend(lines[-OUTPUT_TAIL:])
                 if result.returncode != 0:
@@ -93,4 +118,3 @@ class Environments:
                     raise RuntimeError("; ".join(line.strip() for line in lines[-5:]) or "install failed")
             (env_dir / ".complete").write_text(key)
             return env_dir
-

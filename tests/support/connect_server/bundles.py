@@ -98,4 +98,3 @@ def validate_and_unpack(archive: bytes, folder: Path) -> dict[str, Any]:
     for name in directories:
         (folder / name).mkdir(parents=True, exist_ok=True)
     return manifest
-

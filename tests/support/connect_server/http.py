@@ -69,13 +69,24 @@ def build_app(state: ConnectState) -> Starlette:
     # server and users
 
     async def server_settings(request: Request) -> Response:
-        return _json({"version": state.version, "build": "test", "hostname": "127.0.0.1",
-                      "license": {"tier": "test"}, "python": {"enabled": True, "versions": [_python_version()]}})
+        return _json(
+            {
+                "version": state.version,
+                "build": "test",
+                "hostname": "127.0.0.1",
+                "license": {"tier": "test"},
+                "python": {"enabled": True, "versions": [_python_version()]},
+            }
+        )
 
     async def python_settings(request: Request) -> Response:
         caller(request)
-        return _json({"installations": [{"version": _python_version(), "cluster_name": "Local", "image_name": "Local"}],
-                      "api_enabled": True})
+        return _json(
+            {
+                "installations": [{"version": _python_version(), "cluster_name": "Local", "image_name": "Local"}],
+                "api_enabled": True,
+            }
+        )
 
     async def current_user(request: Request) -> Response:
         return _json(caller(request).record())  # type: ignore[union-attr]
@@ -86,7 +97,7 @@ def build_app(state: ConnectState) -> Starlette:
         matches = [u.record() for u in state.users if u.username.startswith(prefix)]
         page = int(request.query_params.get("page_number", "1"))
         size = int(request.query_params.get("page_size", "20"))
-        return _json({"results": matches[(page - 1) * size: page * size], "current_page": page, "total": len(matches)})
+        return _json({"results": matches[(page - 1) * size : page * size], "current_page": page, "total": len(matches)})
 
     async def user_by_guid(request: Request) -> Response:
         caller(request)
@@ -101,11 +112,15 @@ def build_app(state: ConnectState) -> Starlette:
         user = caller(request)
         name = request.query_params.get("name")
         owner = request.query_params.get("owner_guid")
-        return _json([
-            state.content_record(guid) for guid, item in state.content.items()
-            if state.can_view(user, guid) and (name is None or item["name"] == name)
-            and (owner is None or item["owner_guid"] == owner)
-        ])
+        return _json(
+            [
+                state.content_record(guid)
+                for guid, item in state.content.items()
+                if state.can_view(user, guid)
+                and (name is None or item["name"] == name)
+                and (owner is None or item["owner_guid"] == owner)
+            ]
+        )
 
     async def content_create(request: Request) -> Response:
         user = caller(request)
@@ -126,12 +141,30 @@ def build_app(state: ConnectState) -> Starlette:
                 raise ApiError(409, 26, f"A content item named {name!r} already exists for this owner.")
             guid = str(uuid.uuid4())
             state.content[guid] = {
-                "guid": guid, "id": state.new_id(), "name": name, "title": None, "description": "",
-                "access_type": "acl", "owner_guid": user.guid, "app_mode": "unknown", "content_category": "",
-                "bundle_id": None, "created_time": _now(), "last_deployed_time": None,
-                "min_processes": None, "max_processes": None, "max_conns_per_process": None, "load_factor": None,
-                "connection_timeout": None, "read_timeout": None, "init_timeout": None, "idle_timeout": None,
-                "run_as": None, "run_as_current_user": False, "py_version": None, "locked": False,
+                "guid": guid,
+                "id": state.new_id(),
+                "name": name,
+                "title": None,
+                "description": "",
+                "access_type": "acl",
+                "owner_guid": user.guid,
+                "app_mode": "unknown",
+                "content_category": "",
+                "bundle_id": None,
+                "created_time": _now(),
+                "last_deployed_time": None,
+                "min_processes": None,
+                "max_processes": None,
+                "max_conns_per_process": None,
+                "load_factor": None,
+                "connection_timeout": None,
+                "read_timeout": None,
+                "init_timeout": None,
+                "idle_timeout": None,
+                "run_as": None,
+                "run_as_current_user": False,
+                "py_version": None,
+                "locked": False,
             }
             _apply_settings(state.content[guid], {k: v for k, v in body.items() if k != "name"})
             state.collaborators[guid] = set()
@@ -216,8 +249,11 @@ def build_app(state: ConnectState) -> Starlette:
         guid = request.path_params["guid"]
         viewable(request, guid)
         bundle = bundle_of(guid, request.path_params["bundle_id"])
-        return Response(bundle.archive, media_type="application/x-gzip",
-                        headers={"Content-Disposition": f'attachment; filename="bundle-{bundle.id}.tar.gz"'})
+        return Response(
+            bundle.archive,
+            media_type="application/x-gzip",
+            headers={"Content-Disposition": f'attachment; filename="bundle-{bundle.id}.tar.gz"'},
+        )
 
     async def deploy(request: Request) -> Response:
         guid = request.path_params["guid"]
@@ -262,8 +298,14 @@ def build_app(state: ConnectState) -> Starlette:
             if not state.can_view(user, guid) or (category and item.get("content_category") != category):
                 continue
             owner = next(u for u in state.users if u.guid == item["owner_guid"])
-            items.append({**state.content_record(guid), "owner_username": owner.username,
-                          "owner_guid": owner.guid, "url": f"{state.url}/content/{guid}/"})
+            items.append(
+                {
+                    **state.content_record(guid),
+                    "owner_username": owner.username,
+                    "owner_guid": owner.guid,
+                    "url": f"{state.url}/content/{guid}/",
+                }
+            )
         return _json({"applications": items, "count": len(items), "total": len(items), "continuation": len(items)})
 
     # content URLs
@@ -276,8 +318,10 @@ def build_app(state: ConnectState) -> Starlette:
             return PlainTextResponse("Not found", status_code=404)
         user = caller(request, required=False)
         if not state.can_view(user, guid):
-            return PlainTextResponse("Unauthorized: an API key with access to this content is needed",
-                                     status_code=401 if user is None else 403)
+            return PlainTextResponse(
+                "Unauthorized: an API key with access to this content is needed",
+                status_code=401 if user is None else 403,
+            )
         head, _, tail = rest.partition("/")
         if head.startswith("_rev") or head.startswith("_bundle"):
             bundle = state.bundles[guid].get(head.removeprefix("_rev").removeprefix("_bundle"))
@@ -298,16 +342,25 @@ def build_app(state: ConnectState) -> Starlette:
         if not app.alive():
             lines = "\n".join(app.tail())
             return PlainTextResponse(f"The application failed to start: {app.failure}.\n{lines}", status_code=502)
-        headers = {k: v for k, v in request.headers.items()
-                   if k.lower() not in {"host", "authorization", "x-rsc-authorization", "content-length"}}
+        headers = {
+            k: v
+            for k, v in request.headers.items()
+            if k.lower() not in {"host", "authorization", "x-rsc-authorization", "content-length"}
+        }
         headers["RStudio-Connect-App-Base-URL"] = f"{state.url}/content/{guid}"
         upstream = await proxy.request(
-            request.method, f"http://127.0.0.1:{app.port}/{rest}", params=request.query_params.multi_items(),
-            headers=headers, content=await request.body(),
+            request.method,
+            f"http://127.0.0.1:{app.port}/{rest}",
+            params=request.query_params.multi_items(),
+            headers=headers,
+            content=await request.body(),
         )
         drop = {"content-length", "transfer-encoding", "connection", "content-encoding"}
-        return Response(upstream.content, status_code=upstream.status_code,
-                        headers={k: v for k, v in upstream.headers.items() if k.lower() not in drop})
+        return Response(
+            upstream.content,
+            status_code=upstream.status_code,
+            headers={k: v for k, v in upstream.headers.items() if k.lower() not in drop},
+        )
 
     async def handle_api_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, ApiError)
@@ -340,8 +393,11 @@ def build_app(state: ConnectState) -> Starlette:
         Route(f"{api}/v1/tasks/{{task_id}}", task),
         Route(f"{api}/applications", applications),
         Route("/__ping__", lambda request: _json({})),
-        Route("/content/{guid}/{rest:path}", content_url,
-              methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]),
+        Route(
+            "/content/{guid}/{rest:path}",
+            content_url,
+            methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+        ),
     ]
     app = Starlette(routes=routes, exception_handlers={ApiError: handle_api_error})
     return Log(app)  # type: ignore[return-value]
@@ -362,8 +418,15 @@ def _apply_settings(item: dict[str, Any], settings: dict[str, Any]) -> None:
     if "access_type" in settings and settings["access_type"] not in ACCESS_TYPES:
         raise _bad_request(f"access_type must be one of {', '.join(ACCESS_TYPES)}")
     for key, value in settings.items():
-        counted = key in {"min_processes", "max_processes", "connection_timeout", "read_timeout", "init_timeout",
-                          "idle_timeout", "max_conns_per_process"}
+        counted = key in {
+            "min_processes",
+            "max_processes",
+            "connection_timeout",
+            "read_timeout",
+            "init_timeout",
+            "idle_timeout",
+            "max_conns_per_process",
+        }
         if counted and value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise _bad_request(f"{key} must be a non-negative integer")
     merged = {**item, **settings}
@@ -391,10 +454,8 @@ async def _upload(request: Request) -> tuple[bytes, dict[str, Any]]:
     return await request.body(), {}
 
 
-
 def _bundle_file(bundle: Bundle, name: str) -> Response:
     path = (bundle.folder / name).resolve()
     if not path.is_relative_to(bundle.folder.resolve()) or not path.is_file():
         return PlainTextResponse("Not found", status_code=404)
     return FileResponse(path)
-

@@ -17,9 +17,24 @@ PYTHON_APP_MODES = {"python-api", "python-fastapi", "python-dash", "python-strea
 APP_MODES = PYTHON_APP_MODES | {"static", "jupyter-static", "quarto-static", "rmd-static", "api", "shiny"}
 ACCESS_TYPES = ("all", "logged_in", "acl")
 CONTENT_SETTINGS = {
-    "title", "description", "access_type", "min_processes", "max_processes", "max_conns_per_process",
-    "load_factor", "connection_timeout", "read_timeout", "init_timeout", "idle_timeout", "run_as",
-    "run_as_current_user", "default_image_name", "cpu_request", "cpu_limit", "memory_request", "memory_limit",
+    "title",
+    "description",
+    "access_type",
+    "min_processes",
+    "max_processes",
+    "max_conns_per_process",
+    "load_factor",
+    "connection_timeout",
+    "read_timeout",
+    "init_timeout",
+    "idle_timeout",
+    "run_as",
+    "run_as_current_user",
+    "default_image_name",
+    "cpu_request",
+    "cpu_limit",
+    "memory_request",
+    "memory_limit",
 }
 START_TIMEOUT = 150.0  # generous: a loaded CI machine imports pandas and scikit-learn slowly
 OUTPUT_TAIL = 30
@@ -56,10 +71,17 @@ class User:
 
     def record(self) -> dict[str, Any]:
         return {
-            "guid": self.guid, "username": self.username, "email": f"{self.username}@example.org",
-            "first_name": self.username.title(), "last_name": "", "user_role": self.role,
-            "created_time": "2026-01-01T00:00:00Z", "updated_time": "2026-01-01T00:00:00Z",
-            "active_time": _now(), "confirmed": True, "locked": False,
+            "guid": self.guid,
+            "username": self.username,
+            "email": f"{self.username}@example.org",
+            "first_name": self.username.title(),
+            "last_name": "",
+            "user_role": self.role,
+            "created_time": "2026-01-01T00:00:00Z",
+            "updated_time": "2026-01-01T00:00:00Z",
+            "active_time": _now(),
+            "confirmed": True,
+            "locked": False,
         }
 
 
@@ -77,10 +99,17 @@ class Bundle:
     def record(self, active_id: str | None) -> dict[str, Any]:
         python = self.manifest.get("python") or {}
         return {
-            "id": self.id, "content_guid": self.content_guid, "created_time": self.created_time,
-            "cluster_name": "Local", "image_name": None, "r_version": None,
-            "py_version": python.get("version"), "quarto_version": None,
-            "active": self.id == active_id, "size": len(self.archive), "metadata": self.metadata,
+            "id": self.id,
+            "content_guid": self.content_guid,
+            "created_time": self.created_time,
+            "cluster_name": "Local",
+            "image_name": None,
+            "r_version": None,
+            "py_version": python.get("version"),
+            "quarto_version": None,
+            "active": self.id == active_id,
+            "size": len(self.archive),
+            "metadata": self.metadata,
         }
 
 
@@ -95,8 +124,11 @@ class Task:
 
     def record(self, first: int) -> dict[str, Any]:
         return {
-            "id": self.id, "output": self.output[first:], "finished": self.finished, "code": self.code,
-            "error": self.error, "last": len(self.output), "result": self.result,
+            "id": self.id,
+            "output": self.output[first:],
+            "finished": self.finished,
+            "code": self.code,
+            "error": self.error,
+            "last": len(self.output),
+            "result": self.result,
         }
-
-

@@ -126,8 +126,12 @@ class ConnectState:
             item = self.content[guid]
             previous = item.get("bundle_id")
             metadata = bundle.manifest["metadata"]
-            item.update(bundle_id=bundle.id, app_mode=metadata["appmode"],
-                        content_category=metadata.get("content_category", ""), last_deployed_time=_now())
+            item.update(
+                bundle_id=bundle.id,
+                app_mode=metadata["appmode"],
+                content_category=metadata.get("content_category", ""),
+                last_deployed_time=_now(),
+            )
             python = bundle.manifest.get("python") or {}
             item["py_version"] = python.get("version")
         # New requests go to the new bundle's processes; the old ones are stopped.
@@ -160,16 +164,23 @@ class ConnectState:
         home.mkdir(exist_ok=True)
         owner = next(u for u in self.users if u.guid == self.content[guid]["owner_guid"])
         env = {
-            "PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+            "PATH": f"{python.parent}:/usr/bin:/bin",
+            "HOME": str(home),
+            "LANG": "C.UTF-8",
             **self.environment.get(guid, {}),
             # Connect gives every content process these (the key acts as the content's owner).
-            "CONNECT_SERVER": self.url, "CONNECT_API_KEY": owner.key,
+            "CONNECT_SERVER": self.url,
+            "CONNECT_API_KEY": owner.key,
         }
         entrypoint = bundle.manifest["metadata"]["entrypoint"]
         with log.open("ab") as out:
             process = subprocess.Popen(
                 [str(python), "-m", "uvicorn", entrypoint, "--host", "127.0.0.1", "--port", str(port)],
-                cwd=bundle.folder, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cwd=bundle.folder,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
             )
         app = AppProcess(process, port, log)
         init_timeout = float(self.content[guid].get("init_timeout") or START_TIMEOUT)
@@ -185,4 +196,3 @@ class ConnectState:
         app.stop()
         app.failure = f"the application did not start listening within {init_timeout:g} seconds"
         return app
-

@@ -86,7 +86,9 @@ def storage_backends() -> list[StorageBackend]:
             "az", ("az", "abfs", "abfss"), _azure, packages=("adlfs",), description="Azure Data Lake / Blob storage"
         ),
         StorageBackend(
-            "connect", ("connect", "connect+http", "rsc"), _connect,
+            "connect",
+            ("connect", "connect+http", "rsc"),
+            _connect,
             # pins' board_connect talks to Connect with requests (a pins dependency): a deployed
             # app reading a Connect board needs no rsconnect-python.
             description="Posit Connect",

@@ -18,9 +18,29 @@ from vetiver.hookspecs import DeployTarget, hookimpl
 __version__ = "0.3.0"
 
 OPTIONS = (
-    "server", "api_key", "title", "app_id", "new", "content_name", "environment", "extra_files", "python",
-    "image", "allow_pickle", "packages", "access_type", "min_processes", "max_processes", "connection_timeout",
-    "read_timeout", "init_timeout", "idle_timeout", "description", "log_callback", "path", "overwrite",
+    "server",
+    "api_key",
+    "title",
+    "app_id",
+    "new",
+    "content_name",
+    "environment",
+    "extra_files",
+    "python",
+    "image",
+    "allow_pickle",
+    "packages",
+    "access_type",
+    "min_processes",
+    "max_processes",
+    "connection_timeout",
+    "read_timeout",
+    "init_timeout",
+    "idle_timeout",
+    "description",
+    "log_callback",
+    "path",
+    "overwrite",
 )
 
 # public name -> module defining it (imported on first use)
@@ -65,4 +85,3 @@ def deploy_targets() -> list[DeployTarget]:
             options=OPTIONS,
         )
     ]
-

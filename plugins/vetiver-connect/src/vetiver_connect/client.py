@@ -70,7 +70,10 @@ class ConnectClient:
 
             verify = ssl.create_default_context(cadata=server.ca_data)
         self._http = httpx.Client(
-            base_url=server.url, timeout=timeout, verify=verify, follow_redirects=False,
+            base_url=server.url,
+            timeout=timeout,
+            verify=verify,
+            follow_redirects=False,
             headers={"Authorization": f"Key {server.api_key}", "User-Agent": "vetiver-connect"},
         )
 
@@ -96,7 +99,9 @@ class ConnectClient:
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.TimeoutException as error:
-            raise ConnectUnreachableError(f"Posit Connect at {self.server.url} did not answer in time ({what})") from error
+            raise ConnectUnreachableError(
+                f"Posit Connect at {self.server.url} did not answer in time ({what})"
+            ) from error
         except httpx.TransportError as error:
             reason = str(error).strip() or type(error).__name__
             raise ConnectUnreachableError(f"cannot reach Posit Connect at {self.server.url}: {reason}") from error
@@ -159,15 +164,22 @@ class ConnectClient:
     def set_environment(self, guid: str, variables: dict[str, str | None]) -> list[str]:
         """Set (``None``: remove) environment variables; returns the names the content now has."""
         body = [{"name": name, "value": value} for name, value in variables.items()]
-        return self.api("PATCH", f"v1/content/{guid}/environment", json=body,
-                        what=f"set environment variables of content {guid}")
+        return self.api(
+            "PATCH", f"v1/content/{guid}/environment", json=body, what=f"set environment variables of content {guid}"
+        )
 
     # --- bundles, deploys, tasks --------------------------------------------------------------
 
     def upload_bundle(self, guid: str, archive: bytes) -> dict[str, Any]:
         """Upload a ``.tar.gz`` bundle (the raw body, as rsconnect-python sends it)."""
-        return self.api("POST", f"v1/content/{guid}/bundles", content=archive, rejected=BundleRejectedError,
-                        headers={"Content-Type": "application/x-tar"}, what=f"accept the bundle for content {guid}")
+        return self.api(
+            "POST",
+            f"v1/content/{guid}/bundles",
+            content=archive,
+            rejected=BundleRejectedError,
+            headers={"Content-Type": "application/x-tar"},
+            what=f"accept the bundle for content {guid}",
+        )
 
     def bundles(self, guid: str) -> list[dict[str, Any]]:
         return self.api("GET", f"v1/content/{guid}/bundles", what=f"list the bundles of content {guid}")
@@ -178,8 +190,9 @@ class ConnectClient:
         body: dict[str, Any] = {"bundle_id": bundle_id}
         if not activate:
             body["activate"] = False
-        task = self.api("POST", f"v1/content/{guid}/deploy", json=body,
-                        what=f"deploy bundle {bundle_id} of content {guid}")
+        task = self.api(
+            "POST", f"v1/content/{guid}/deploy", json=body, what=f"deploy bundle {bundle_id} of content {guid}"
+        )
         return str(task["task_id"])
 
     def follow_task(self, task_id: str, log: Callable[[str], None], timeout: float = TASK_TIMEOUT) -> dict[str, Any]:
@@ -188,7 +201,9 @@ class ConnectClient:
         first = 0
         deadline = time.monotonic() + timeout
         while True:
-            task = self.api("GET", f"v1/tasks/{task_id}", params={"first": first, "wait": 1}, what=f"follow task {task_id}")
+            task = self.api(
+                "GET", f"v1/tasks/{task_id}", params={"first": first, "wait": 1}, what=f"follow task {task_id}"
+            )
             for line in task.get("output") or []:
                 log(str(line))
             first = int(task.get("last") or first)
@@ -206,4 +221,3 @@ class ConnectClient:
             return httpx.Response(504, text=f"no answer within {timeout:g} seconds")
         except httpx.TransportError as error:
             raise ConnectUnreachableError(f"cannot reach Posit Connect at {self.server.url}: {error}") from error
-

@@ -96,7 +96,12 @@ def _write(
     folder = Path(path)
     _empty(folder, overwrite)
     bundle = write_bundle(
-        board, name, folder, version, allow_pickle=allow_pickle, packages=_as_list(packages),
+        board,
+        name,
+        folder,
+        version,
+        allow_pickle=allow_pickle,
+        packages=_as_list(packages),
         requirements_file=REQUIREMENTS,
     )
     for extra in extras:  # a requirements.txt among them replaces the generated one
@@ -171,9 +176,15 @@ def deploy(
         if bundle.pin.uses_pickle:  # the consent given here, for a board whose app code lacks it
             variables.setdefault(PICKLE_ENV, "1")
         return deploy_bundle(
-            connect, archive(folder), name=content_name or content_name_for(name),
-            title=title or (None if app_id else f"{short}_vetiver"), app_id=app_id, new=bool(new),
-            environment=variables, settings=settings, log_callback=log_callback,
+            connect,
+            archive(folder),
+            name=content_name or content_name_for(name),
+            title=title or (None if app_id else f"{short}_vetiver"),
+            app_id=app_id,
+            new=bool(new),
+            environment=variables,
+            settings=settings,
+            log_callback=log_callback,
         )
     finally:
         if path is None:
@@ -212,11 +223,23 @@ def deploy_connect(
     if force_generate:
         warnings.warn(
             "force_generate has no effect: vetiver-connect always writes a requirements.txt pinned to what the "
-            "app needs (0.2.6 froze the whole environment)", FutureWarning, stacklevel=2,
+            "app needs (0.2.6 froze the whole environment)",
+            FutureWarning,
+            stacklevel=2,
         )
     return deploy(
-        board, pin_name, version, server=connect_server, title=title, app_id=app_id, new=new,
-        log_callback=log_callback, extra_files=extra_files, python=python, image=image, **options,
+        board,
+        pin_name,
+        version,
+        server=connect_server,
+        title=title,
+        app_id=app_id,
+        new=new,
+        log_callback=log_callback,
+        extra_files=extra_files,
+        python=python,
+        image=image,
+        **options,
     )
 
 

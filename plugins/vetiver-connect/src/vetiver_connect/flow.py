@@ -50,8 +50,10 @@ class Deployment:
     previous_bundle_id: str | None = None
 
     def __str__(self) -> str:
-        return (f"bundle {self.bundle_id} of content {self.guid} is serving\n"
-                f"  dashboard: {self.dashboard_url}\n  API: {self.api_url}")
+        return (
+            f"bundle {self.bundle_id} of content {self.guid} is serving\n"
+            f"  dashboard: {self.dashboard_url}\n  API: {self.api_url}"
+        )
 
 
 def print_log(line: str) -> None:
@@ -148,7 +150,9 @@ def release(
             raise DraftCheckFailedError(
                 f"bundle {bundle_id} failed its check at {draft_url}{check_path} ({reason}); it is left as a draft "
                 f"({dashboard}/draft/{bundle_id}) and {still}",
-                draft_url=draft_url, bundle_id=bundle_id, serving_bundle_id=serving,
+                draft_url=draft_url,
+                bundle_id=bundle_id,
+                serving_bundle_id=serving,
             )
         log(f"The draft answers; activating bundle {bundle_id}.")
         _run_task(client, client.deploy(guid, bundle_id), bundle_id, log, serving)

@@ -32,7 +32,8 @@ def _md5(path: Path) -> str:
 def bundle_files(folder: Path) -> list[str]:
     """The files of the bundle in ``folder`` (relative, sorted), the manifest excluded."""
     return sorted(
-        p.relative_to(folder).as_posix() for p in folder.rglob("*")
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
         if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST and "__pycache__" not in p.parts
     )
 
@@ -45,15 +46,23 @@ def python_version(python: str | None = None) -> str:
     if all(part.isdigit() for part in python.split(".")) and python.count(".") in (1, 2):
         return python
     try:
-        out = subprocess.run([python, "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
-                             capture_output=True, text=True, timeout=30, check=True)
+        out = subprocess.run(
+            [python, "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError) as error:
-        raise ConnectConfigError(f"python={python!r} is neither a version like 3.11 nor a working interpreter") from error
+        raise ConnectConfigError(
+            f"python={python!r} is neither a version like 3.11 nor a working interpreter"
+        ) from error
     return out.stdout.strip()
 
 
-def manifest(folder: Path, *, python: str | None = None, image: str | None = None,
-             entrypoint: str = ENTRYPOINT) -> dict[str, Any]:
+def manifest(
+    folder: Path, *, python: str | None = None, image: str | None = None, entrypoint: str = ENTRYPOINT
+) -> dict[str, Any]:
     """The manifest of the bundle in ``folder``."""
     version = python_version(python)
     major_minor = ".".join(version.split(".")[:2])

@@ -65,8 +65,12 @@ def as_server(server: Any = None, api_key: str | None = None) -> ConnectServer:
     key = getattr(server, "api_key", None)
     if isinstance(url, str) and isinstance(key, str):
         ca_data = getattr(server, "ca_data", None)
-        return ConnectServer(url, key, insecure=bool(getattr(server, "insecure", False)),
-                             ca_data=ca_data if isinstance(ca_data, str) else None)
+        return ConnectServer(
+            url,
+            key,
+            insecure=bool(getattr(server, "insecure", False)),
+            ca_data=ca_data if isinstance(ca_data, str) else None,
+        )
     raise ConnectConfigError(
         f"cannot deploy to a {type(server).__name__}: pass a vetiver.ConnectServer(url, api_key), "
         "an rsconnect.api.RSConnectServer or a server URL"

@@ -22,9 +22,28 @@ from vetiver.hookspecs import DeployTarget, ServingRuntime, hookimpl
 __version__ = "0.3.0"
 
 OPTIONS = (
-    "instance_type", "endpoint_name", "mode", "role", "region", "repo_name", "image_uri", "instance_count",
-    "serverless", "async_inference", "tags", "wait", "model_data", "archive", "autoscaling", "allow_pickle",
-    "registry", "network", "timeout", "endpoint_url", "base_image", "packages",
+    "instance_type",
+    "endpoint_name",
+    "mode",
+    "role",
+    "region",
+    "repo_name",
+    "image_uri",
+    "instance_count",
+    "serverless",
+    "async_inference",
+    "tags",
+    "wait",
+    "model_data",
+    "archive",
+    "autoscaling",
+    "allow_pickle",
+    "registry",
+    "network",
+    "timeout",
+    "endpoint_url",
+    "base_image",
+    "packages",
 )
 
 _EXPORTS = {

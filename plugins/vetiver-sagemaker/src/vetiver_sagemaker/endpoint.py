@@ -133,7 +133,9 @@ class SageMakerEndpoint:
                 f"SageMaker throttled InvokeEndpoint on {self.endpoint_name} after retries ({message}); "
                 "send fewer requests per second or ask AWS to raise the quota"
             )
-        return SageMakerError(f"InvokeEndpoint on {self.endpoint_name} failed ({code or type(error).__name__}): {message}")
+        return SageMakerError(
+            f"InvokeEndpoint on {self.endpoint_name} failed ({code or type(error).__name__}): {message}"
+        )
 
 
 def _container_detail(original: Any) -> str:

@@ -154,7 +154,9 @@ class InvocationsReader:
         try:
             array = np.load(io.BytesIO(body), allow_pickle=False)
         except (ValueError, OSError, EOFError) as error:
-            raise body_error("an .npy array (numpy.save without pickled objects)", f"unreadable data ({error})") from None
+            raise body_error(
+                "an .npy array (numpy.save without pickled objects)", f"unreadable data ({error})"
+            ) from None
         if array.dtype.names:  # a structured array names its columns
             frame = pd.DataFrame.from_records(array)
         else:

@@ -51,7 +51,9 @@ def put_autoscaling(aws: Aws, endpoint_name: str, variant_name: str, settings: A
     try:
         target = float(given.get("target_invocations", 100))
     except (TypeError, ValueError):
-        raise OptionError(f"autoscaling target_invocations must be a number, not {given['target_invocations']!r}") from None
+        raise OptionError(
+            f"autoscaling target_invocations must be a number, not {given['target_invocations']!r}"
+        ) from None
     if target <= 0:
         raise OptionError(f"autoscaling target_invocations must be positive, not {target}")
     resource = _resource_id(endpoint_name, variant_name)
@@ -238,6 +240,8 @@ def delete_sagemaker(
             raise
         deleted.append(model_name)
     if not deleted:
-        raise EndpointNotFoundError(f"no endpoint {endpoint_name!r}, and nothing vetiver created for it, in {aws.region}")
+        raise EndpointNotFoundError(
+            f"no endpoint {endpoint_name!r}, and nothing vetiver created for it, in {aws.region}"
+        )
     print(f"deleted {', '.join(deleted)}", file=out, flush=True)
     return deleted

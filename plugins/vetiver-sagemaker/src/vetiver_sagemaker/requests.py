@@ -64,7 +64,7 @@ def unique_name(endpoint_name: str, kind: str) -> str:
 
 def new_variant_name(version: str) -> str:
     """A variant name for a pin version added beside the serving ones: ``v-<version>-<random>``."""
-    return f"{resource_name(f'v-{version}')[:NAME_LIMIT - 7]}-{secrets.token_hex(3)}"
+    return f"{resource_name(f'v-{version}')[: NAME_LIMIT - 7]}-{secrets.token_hex(3)}"
 
 
 def dict_option(value: Any, what: str) -> dict[str, Any]:
@@ -202,7 +202,9 @@ def environment(values: Mapping[str, str]) -> dict[str, str]:
     """A container environment within SageMaker's limits (16 entries, 1024 characters each)."""
     env = {str(k): str(v) for k, v in values.items()}
     if len(env) > ENVIRONMENT_LIMIT:
-        raise OptionError(f"SageMaker allows {ENVIRONMENT_LIMIT} container environment variables; this model has {len(env)}")
+        raise OptionError(
+            f"SageMaker allows {ENVIRONMENT_LIMIT} container environment variables; this model has {len(env)}"
+        )
     long = sorted(k for k, v in env.items() if len(k) > 1024 or len(v) > 1024)
     if long:
         raise OptionError(f"environment variables {', '.join(long)} are longer than SageMaker's 1024 characters")

@@ -64,7 +64,9 @@ def wait_for_endpoint(
                     + (f" ({reason})" if reason else "; see the endpoint's CloudWatch logs for why")
                 )
         elif status == "Failed":
-            raise DeploymentFailedError(f"endpoint {endpoint_name} failed: {reason or 'SageMaker gave no FailureReason'}")
+            raise DeploymentFailedError(
+                f"endpoint {endpoint_name} failed: {reason or 'SageMaker gave no FailureReason'}"
+            )
         elif status not in _IN_PROGRESS:
             raise SageMakerError(f"endpoint {endpoint_name} is {status}, not coming into service"
                                  + (f": {reason}" if reason else ""))  # fmt: skip
