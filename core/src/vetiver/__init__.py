@@ -53,9 +53,16 @@ _EXPORTS: dict[str, str] = {
     "get_mtcars_model": "vetiver.mock",
     # plugin authoring
     "hookimpl": "vetiver.hookspecs",
+    # monitoring (0.2.6 names; plotly and scipy load only when a function needs them)
+    "compute_metrics": "vetiver.monitor.metrics",
+    "pin_metrics": "vetiver.monitor.metrics_pin",
+    "plot_metrics": "vetiver.monitor.plots",
+    "_rolling_df": "vetiver.monitor.windows",
+    "model_card": "vetiver.monitor.templates",
+    "monitoring_dashboard": "vetiver.monitor.templates",
 }
 
-_SUBMODULES = {"mock", "data", "server", "helpers", "handlers", "plugins", "hookspecs", "prototype", "errors"}
+_SUBMODULES = {"mock", "data", "server", "helpers", "handlers", "plugins", "hookspecs", "prototype", "errors", "monitor"}
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -90,6 +97,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
     from .helpers import api_data_to_frame
     from .hookspecs import hookimpl
     from .meta import VetiverMeta
+    from .monitor.metrics import compute_metrics
+    from .monitor.metrics_pin import pin_metrics
+    from .monitor.plots import plot_metrics
+    from .monitor.templates import model_card, monitoring_dashboard
+    from .monitor.windows import _rolling_df
     from .mock import get_mock_data, get_mock_model, get_mtcars_model
     from .pin_read_write import vetiver_pin_write
     from .prototype import (

@@ -11,7 +11,9 @@ from typing import Any
 from .vetiver_model import VetiverModel
 
 
-def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = None) -> Any:
+def vetiver_pin_write(
+    board: Any, model: VetiverModel, versioned: bool | None = None, *, reference_data: Any = None
+) -> Any:
     """Pin ``model`` to ``board`` under ``model.model_name`` and return the version's pins ``Meta``.
 
     The pin has the 0.2.6 layout (``type: joblib`` for pickled models, with
@@ -23,14 +25,27 @@ def vetiver_pin_write(board: Any, model: VetiverModel, versioned: bool | None = 
         model: The model to pin.
         versioned: Keep older versions. ``None`` uses ``model.versioned`` when set, else keeps
             versions (0.2.6's default).
+        reference_data: Training or validation rows (a DataFrame). Their profile, and that of
+            the model's predictions on them, is stored with this version for drift monitoring
+            (:func:`vetiver.monitor.compute_drift`); the rows themselves are not stored.
 
     Writing content identical to the newest version is a no-op, and on an unversioned pin the
     previous version is only removed once the new one is complete.
     """
-    from . import pinstore, plugins
     from .boards import as_board
 
     board = as_board(board)
+    meta = _write_model(board, model, versioned)
+    if reference_data is not None:
+        from .monitor.reference_pin import pin_reference_profile
+
+        pin_reference_profile(board, model.model_name, reference_data, version=meta.version.version, model=model)
+    return meta
+
+
+def _write_model(board: Any, model: VetiverModel, versioned: bool | None) -> Any:
+    from . import pinstore, plugins
+
     if versioned is None:
         versioned = model.versioned if model.versioned is not None else True
     handler = model.handler
