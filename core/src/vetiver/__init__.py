@@ -97,12 +97,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
     from .helpers import api_data_to_frame
     from .hookspecs import hookimpl
     from .meta import VetiverMeta
+    from .mock import get_mock_data, get_mock_model, get_mtcars_model
     from .monitor.metrics import compute_metrics
     from .monitor.metrics_pin import pin_metrics
     from .monitor.plots import plot_metrics
     from .monitor.templates import model_card, monitoring_dashboard
     from .monitor.windows import _rolling_df
-    from .mock import get_mock_data, get_mock_model, get_mtcars_model
     from .pin_read_write import vetiver_pin_write
     from .prototype import (
         InvalidPTypeError,

@@ -5,6 +5,7 @@ the top level of ``vetiver``). Names load on first use; plotly and scipy are imp
 functions that need them (``pip install 'vetiver-core[monitor]'``).
 """
 
+# ruff: noqa: F401 - names imported for type checkers only; __all__ comes from the export table
 from __future__ import annotations
 
 import importlib
