@@ -188,7 +188,7 @@ def _load_extra_commands() -> None:
     # Core modules that contribute subcommands; imported lazily so `vetiver plugins` stays fast.
     import importlib
 
-    for module in ("vetiver.serve_cli", "vetiver.demo"):
+    for module in ("vetiver.serve_cli", "vetiver.demo", "vetiver.monitor.cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:
