@@ -88,7 +88,7 @@ def all_plugins(session: nox.Session) -> None:
     """The whole suite with every plugin installed together."""
     editable = [arg for plugin in PLUGINS for arg in ("-e", f"./plugins/{plugin}")]
     session.install("-e", "./core", *editable, "-e", "./examples/vetiver-example")
-    session.install(*_requirements("core", "serving", "handlers", "docker"))
+    session.install(*_requirements("core", "serving", "handlers", "docker", "monitor"))
     # The Docker image tier runs once, in the docker plugin's own session.
     session.run(*PYTEST, "tests", "-m", "not docker", *session.posargs, success_codes=[0, 5])
 
