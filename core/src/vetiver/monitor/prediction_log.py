@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import MonitorError
-from .outputs import prediction_columns
+from .outputs import PREDICTION, prediction_columns
 
 logger = logging.getLogger("vetiver.monitor")
 
@@ -158,44 +158,56 @@ class PredictionLogger:
         self.flush()
 
     def _table(self, batch: list[tuple[Any, ...]]) -> Any:
-        import numpy as np
+        """One Arrow table for a batch. Requests of one endpoint with inputs and outputs of the
+        same kind are converted together (one concatenation per column), which keeps the writer's
+        share of the interpreter small when requests are many and tiny."""
         import pyarrow as pa
 
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for request_id, endpoint, inputs, outputs, rows, when in batch:
-            columns = self._input_columns(inputs, rows)
-            columns.update(prediction_columns(outputs, rows))
-            columns["request_id"] = np.full(rows, request_id, dtype=object)
-            columns["row"] = np.arange(rows, dtype=np.int32)
-            columns["time"] = np.full(rows, int(when * 1_000_000), dtype="datetime64[us]")
-            columns["endpoint"] = np.full(rows, endpoint, dtype=object)
-            groups.setdefault(tuple(columns), []).append(columns)
-        tables = []
-        for names, parts in groups.items():
-            data = {name: np.concatenate([p[name] for p in parts]) for name in names}
-            tables.append(pa.table({name: _arrow_array(values) for name, values in data.items()}))
+        groups: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+        for record in batch:
+            groups.setdefault((record[1], _kind(record[2]), _kind(record[3])), []).append(record)
+        tables = [self._group_table(records) for records in groups.values()]
         table = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
         n = table.num_rows
-        table = table.set_column(table.schema.get_field_index("time"), "time",
-                                 table["time"].cast(pa.timestamp("us", tz="UTC")))  # fmt: skip
         table = table.append_column("model_name", pa.array([self.model_name] * n, pa.string()))
         table = table.append_column("model_version", pa.array([self.model_version] * n, pa.string()))
         order = [c for c in LOG_COLUMNS if c in table.column_names]
         return table.select(order + [c for c in table.column_names if c not in order])
 
-    def _input_columns(self, inputs: Any, rows: int) -> dict[str, Any]:
+    def _group_table(self, records: list[tuple[Any, ...]]) -> Any:
+        import numpy as np
+        import pyarrow as pa
+
+        rows = np.fromiter((r[4] for r in records), dtype=np.int64, count=len(records))
+        starts = np.cumsum(rows) - rows
+        columns = {
+            "request_id": np.repeat(np.array([r[0] for r in records], dtype=object), rows),
+            "row": (np.arange(int(rows.sum())) - np.repeat(starts, rows)).astype(np.int32),
+            "time": np.repeat(np.array([int(r[5] * 1_000_000) for r in records], dtype="datetime64[us]"), rows),
+            "endpoint": np.repeat(np.array([r[1] for r in records], dtype=object), rows),
+        }
+        columns.update(self._inputs([r[2] for r in records], rows))
+        columns.update(_outputs([r[3] for r in records], rows))
+        table = pa.table({name: _arrow_array(values) for name, values in columns.items()})
+        return table.set_column(2, "time", table["time"].cast(pa.timestamp("us", tz="UTC")))
+
+    def _inputs(self, inputs: list[Any], rows: Any) -> dict[str, Any]:
         import numpy as np
         import pandas as pd
 
-        if isinstance(inputs, pd.DataFrame):
-            columns = {str(c): inputs[c].to_numpy() for c in inputs.columns}
-        elif isinstance(inputs, np.ndarray) and inputs.ndim == 2:
-            names = self.input_columns or [f"x{i}" for i in range(inputs.shape[1])]
-            columns = {name: inputs[:, i] for i, name in enumerate(names)}
-        else:  # unvalidated JSON: a list of records or a dict of columns
-            frame = pd.DataFrame(inputs if isinstance(inputs, list) else [inputs] if not isinstance(inputs, dict)
-                                 else inputs if all(isinstance(v, list) for v in inputs.values()) else [inputs])  # fmt: skip
-            columns = {str(c): frame[c].to_numpy() for c in frame.columns}
+        first = inputs[0]
+        if isinstance(first, np.ndarray) and first.ndim == 2:
+            stacked = np.concatenate(inputs)
+            names = self.input_columns or [f"x{i}" for i in range(stacked.shape[1])]
+            columns = {name: stacked[:, i] for i, name in enumerate(names)}
+        else:
+            frames = [f if isinstance(f, pd.DataFrame) else _as_frame(f) for f in inputs]
+            names = list(dict.fromkeys(str(c) for f in frames for c in f.columns))
+            columns = {
+                name: np.concatenate([f[name].to_numpy() if name in f.columns else np.full(len(f), None, dtype=object)
+                                      for f in frames])
+                for name in names
+            }  # fmt: skip
         # An input named like a log column keeps its value under "input_<name>".
         return {(f"input_{k}" if k in LOG_COLUMNS or k.startswith("prediction") else k): v for k, v in columns.items()}
 
@@ -218,6 +230,39 @@ class PredictionLogger:
             hidden = folder / f".{name}.tmp"  # readers skip names starting with "." (and so do pyarrow's)
             pq.write_table(part, hidden)
             os.replace(hidden, folder / name)  # atomic: readers see the whole file or none
+
+
+def _kind(value: Any) -> str:
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return f"array{value.ndim}"
+    return type(value).__name__
+
+
+def _as_frame(inputs: Any) -> Any:
+    """Unvalidated JSON (no prototype): a list of records, a dict of columns or one record."""
+    import pandas as pd
+
+    if isinstance(inputs, dict) and not all(isinstance(v, list) for v in inputs.values()):
+        inputs = [inputs]
+    return pd.DataFrame(inputs)
+
+
+def _outputs(outputs: list[Any], rows: Any) -> dict[str, Any]:
+    import numpy as np
+
+    if all(isinstance(o, list) for o in outputs) and sum(len(o) for o in outputs) == int(rows.sum()):
+        flat = [v for o in outputs for v in o]  # the common case: one value per row, as lists
+        if not flat or not isinstance(flat[0], list | dict):
+            return {PREDICTION: np.asarray(flat) if flat else np.array([], dtype=float)}
+    parts = [prediction_columns(o, int(n)) for o, n in zip(outputs, rows, strict=True)]
+    names = list(dict.fromkeys(name for part in parts for name in part))
+    return {
+        name: np.concatenate([p[name] if name in p else np.full(int(n), None, dtype=object)
+                              for p, n in zip(parts, rows, strict=True)])
+        for name in names
+    }  # fmt: skip
 
 
 def _arrow_array(values: Any) -> Any:
