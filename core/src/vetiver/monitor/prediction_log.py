@@ -22,6 +22,8 @@ Guarantees (also in docs/monitoring.md):
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import os
 import threading
@@ -99,6 +101,9 @@ class PredictionLogger:
             self.path.mkdir(parents=True, exist_ok=True)
         self._thread = threading.Thread(target=self._run, name="vetiver-prediction-log", daemon=True)
         self._thread.start()
+        # A process that ends without the app's shutdown (worker processes, scripts) still writes
+        # what is queued; close() is idempotent.
+        atexit.register(self.close)
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path is not None else f"pin {self.pin_name!r}"
@@ -147,6 +152,14 @@ class PredictionLogger:
             self.written += table.num_rows
             return table.num_rows
 
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Any) -> Any:
+        """An ASGI lifespan (for starlette) that closes the logger when the app shuts down."""
+        try:
+            yield
+        finally:
+            self.close()
+
     def close(self) -> None:
         """Stop the writer and write what is queued (graceful shutdown). Idempotent."""
         with self._lock:
@@ -156,6 +169,7 @@ class PredictionLogger:
         self._wake.set()
         self._thread.join(timeout=60)
         self.flush()
+        atexit.unregister(self.close)
 
     def _table(self, batch: list[tuple[Any, ...]]) -> Any:
         """One Arrow table for a batch. Requests of one endpoint with inputs and outputs of the
