@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stack", choices=sorted(STACKS), default="auto", help="HTTP parser and event loop of the servers"
     )
+    parser.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated subset of " + ", ".join(WORKLOADS))
     parser.add_argument("--rounds", type=int, default=3, help="measurements per server and workload (median kept)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
@@ -174,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
 
     servers = {
         "vetiver": (sys.executable, "app_vetiver.py"),
+        "vetiver-logged": (sys.executable, "app_vetiver_logged.py"),  # prediction logging on
         "bare": (sys.executable, "app_bare.py"),
         "vetiver-0.2.6": (None, "app_legacy.py"),
     }
@@ -196,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             for server in chosen:
                 port = free_port()
                 processes[server] = (start_server(*servers[server], port, args.stack), port)
-            for workload in WORKLOADS:
+            for workload in [w for w in args.workloads.split(",") if w in WORKLOADS]:
                 rounds: dict[str, list[Result]] = {server: [] for server in chosen}
                 for round_ in range(args.rounds):
                     order = chosen[round_ % len(chosen) :] + chosen[: round_ % len(chosen)]
@@ -278,7 +280,7 @@ def report(results: list[Result]) -> None:
         ours = by.get(("vetiver", workload))
         if ours is None:
             continue
-        for other in ("vetiver-0.2.6", "bare"):
+        for other in ("vetiver-0.2.6", "bare", "vetiver-logged"):
             if (other, workload) in by:
                 ratio = ours.requests_per_s / by[(other, workload)].requests_per_s
                 print(f"{workload:13} vetiver / {other:14} requests/s ratio: {ratio:5.2f}")
