@@ -7,7 +7,7 @@ import sys
 from model import fitted_model
 
 import vetiver
-from vetiver.builtins.runtimes import serve_uvicorn
+from vetiver.defaults.runtimes import serve_uvicorn
 
 model, X = fitted_model()
 api = vetiver.VetiverAPI(vetiver.VetiverModel(model, "lm", prototype_data=X), check_prototype=True, access_log=False)

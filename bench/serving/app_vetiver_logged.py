@@ -8,7 +8,7 @@ import tempfile
 from model import fitted_model
 
 import vetiver
-from vetiver.builtins.runtimes import serve_uvicorn
+from vetiver.defaults.runtimes import serve_uvicorn
 
 model, X = fitted_model()
 log_dir = tempfile.mkdtemp(prefix="vetiver-bench-log-")

@@ -6,8 +6,8 @@ import pins
 import pytest
 
 import vetiver
-from vetiver.boards import backend_for_url, board_protocols
 from vetiver.errors import UnknownPluginNameError
+from vetiver.storage.boards import backend_for_url, board_protocols
 
 
 def test_plain_paths_and_file_urls_are_folder_boards(tmp_path):

@@ -40,7 +40,7 @@ def test_plugins_lists_installed_plugins_and_what_they_provide():
     assert "vetiver-sklearn" in sklearn and "model handler" in sklearn
     example = next(line for line in lines if line.startswith("example"))
     assert "deploy target bundle" in example and "storage backend memory" in example
-    assert "vetiver.builtins" not in result.stdout
+    assert "vetiver.defaults" not in result.stdout
     assert "storage backend s3" in run("plugins", "--all").stdout
 
 

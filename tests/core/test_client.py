@@ -18,7 +18,7 @@ from sklearn.linear_model import LinearRegression
 from starlette.testclient import TestClient
 
 import vetiver
-from vetiver import client as vclient
+from vetiver.serving import client as vclient
 
 ARROW = "application/vnd.apache.arrow.stream"
 

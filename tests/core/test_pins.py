@@ -13,8 +13,8 @@ import yaml
 from sklearn.linear_model import LinearRegression
 
 import vetiver
-from vetiver import pinstore
 from vetiver.errors import PickleConsentError, PinError, PinIntegrityError, PinNotFoundError
+from vetiver.storage import pinstore
 
 
 def _model(seed: int = 1, name: str = "cars") -> vetiver.VetiverModel:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import vetiver
-from vetiver import pinstore
+from vetiver.storage import pinstore
 
 WRITER = """
 import sys, vetiver, pins

@@ -6,8 +6,8 @@ import pytest
 from sklearn.linear_model import LinearRegression
 
 import vetiver
-from vetiver import pinstore
 from vetiver.errors import PinIntegrityError
+from vetiver.storage import pinstore
 
 pytestmark = pytest.mark.s3
 

@@ -28,7 +28,7 @@ print(json.dumps({
 
 def test_builtins_are_registered_through_the_same_hooks():
     names = {p.name: p for p in plugins.plugins()}
-    assert names["vetiver.builtins.storage"].distribution == "vetiver-core"
+    assert names["vetiver.defaults.storage"].distribution == "vetiver-core"
     assert {"file", "temp", "s3", "gs", "az", "connect"} <= set(plugins.registry("storage backend"))
     assert plugins.model_format("joblib").uses_pickle
     assert plugins.serving_runtime("uvicorn").name == "uvicorn"

@@ -20,7 +20,7 @@ from sklearn.linear_model import LinearRegression
 
 import vetiver
 from vetiver import cli
-from vetiver.app_factory import ServeSettings
+from vetiver.serving.app_factory import ServeSettings
 
 # The installed console script (``python -m vetiver.cli`` would run a second copy of the cli module,
 # which serve_cli does not register into).
@@ -147,7 +147,7 @@ def test_settings_round_trip_through_the_environment():
 def test_app_factory_serves_the_pin(pinned, monkeypatch):
     from starlette.testclient import TestClient
 
-    from vetiver.app_factory import create_app
+    from vetiver.serving.app_factory import create_app
 
     board, X = pinned
     monkeypatch.setenv("VETIVER_BOARD", board)

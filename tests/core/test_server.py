@@ -13,7 +13,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 from starlette.testclient import TestClient
 
 import vetiver
-from vetiver.app_factory import DeferredApp
+from vetiver.serving.app_factory import DeferredApp
 
 ARROW = "application/vnd.apache.arrow.stream"
 

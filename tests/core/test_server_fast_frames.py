@@ -1,4 +1,4 @@
-"""The serving fast path (vetiver.fast_frames) never disagrees with vetiver.validation: whatever it
+"""The serving fast path (vetiver.serving.fast_frames) never disagrees with vetiver.schema.validate: whatever it
 accepts, validate_frame accepts with an equal frame; anything else it hands back (None)."""
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from vetiver.fast_frames import FrameDecoder
-from vetiver.prototype import Column, TableSchema, infer_schema
-from vetiver.validation import PrototypeValidationError, frame_from_columnar, frame_from_records, validate_frame
+from vetiver.errors import PrototypeValidationError
+from vetiver.schema.infer import infer_schema
+from vetiver.schema.records import frame_from_columnar, frame_from_records
+from vetiver.schema.types import Column, TableSchema
+from vetiver.schema.validate import validate_frame
+from vetiver.serving.fast_frames import FrameDecoder
 
 SCHEMAS = {
     "floats": infer_schema(pd.DataFrame({"a": [0.5], "b": [1.5], "c": [2.5]})),

@@ -13,13 +13,11 @@ import pyarrow as pa
 import pytest
 from pyarrow import csv
 
-from vetiver.prototype import Column, TableSchema, infer_schema
-from vetiver.validation import (
-    PrototypeValidationError,
-    frame_from_columnar,
-    frame_from_records,
-    validate_frame,
-)
+from vetiver.errors import PrototypeValidationError
+from vetiver.schema.infer import infer_schema
+from vetiver.schema.records import frame_from_columnar, frame_from_records
+from vetiver.schema.types import Column, TableSchema
+from vetiver.schema.validate import validate_frame
 
 from .test_prototype import every_dtype_frame
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.3.0"
+from .version import __version__
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     # models and metadata
-    "VetiverModel": "vetiver.vetiver_model",
+    "VetiverModel": "vetiver.model",
     "VetiverMeta": "vetiver.meta",
     # handlers
     "BaseHandler": "vetiver.handlers.base",
@@ -25,28 +25,28 @@ _EXPORTS: dict[str, str] = {
     "TorchHandler": "vetiver.handlers.torch",
     "StatsmodelsHandler": "vetiver.handlers.statsmodels",
     # prototypes
-    "vetiver_create_prototype": "vetiver.prototype",
-    "vetiver_create_ptype": "vetiver.prototype",
-    "create_prototype": "vetiver.prototype",
-    "Prototype": "vetiver.prototype",
-    "InvalidPTypeError": "vetiver.prototype",
+    "vetiver_create_prototype": "vetiver.schema.infer",
+    "vetiver_create_ptype": "vetiver.schema.infer",
+    "create_prototype": "vetiver.schema.pydantic_fields",
+    "Prototype": "vetiver.schema.pydantic_fields",
+    "InvalidPTypeError": "vetiver.errors",
     # pins
-    "vetiver_pin_write": "vetiver.pin_read_write",
-    "board": "vetiver.boards",
-    "get_board_pkgs": "vetiver.boards",
+    "vetiver_pin_write": "vetiver.storage.model_pins",
+    "board": "vetiver.storage.boards",
+    "get_board_pkgs": "vetiver.storage.boards",
     # serving and the client
-    "VetiverAPI": "vetiver.server",
-    "vetiver_endpoint": "vetiver.server",
-    "predict": "vetiver.server",
-    "api_data_to_frame": "vetiver.helpers",
+    "VetiverAPI": "vetiver.serving.api",
+    "vetiver_endpoint": "vetiver.serving.client",
+    "predict": "vetiver.serving.client",
+    "api_data_to_frame": "vetiver.serving.frames",
     # deploy
     "prepare": "vetiver.deploy",
     "deploy": "vetiver.deploy",
-    "write_app": "vetiver.write_fastapi",
-    "vetiver_write_app": "vetiver.write_fastapi",
+    "write_app": "vetiver.bundle.app",
+    "vetiver_write_app": "vetiver.bundle.app",
     "write_docker": "vetiver.write_docker",
     "prepare_docker": "vetiver.write_docker",
-    "load_pkgs": "vetiver.attach_pkgs",
+    "load_pkgs": "vetiver.bundle.lockfile",
     # mock data and models
     "get_mock_data": "vetiver.mock",
     "get_mock_model": "vetiver.mock",
@@ -89,29 +89,25 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
-    from .attach_pkgs import load_pkgs
-    from .boards import board, get_board_pkgs
+    from .bundle.app import vetiver_write_app, write_app
+    from .bundle.lockfile import load_pkgs
     from .deploy import deploy, prepare
-    from .errors import InvalidModelError
+    from .errors import InvalidModelError, InvalidPTypeError
     from .handlers.base import BaseHandler, create_handler
-    from .helpers import api_data_to_frame
     from .hookspecs import hookimpl
     from .meta import VetiverMeta
     from .mock import get_mock_data, get_mock_model, get_mtcars_model
+    from .model import VetiverModel
     from .monitor.metrics import compute_metrics
     from .monitor.metrics_pin import pin_metrics
     from .monitor.plots import plot_metrics
     from .monitor.templates import model_card, monitoring_dashboard
     from .monitor.windows import _rolling_df
-    from .pin_read_write import vetiver_pin_write
-    from .prototype import (
-        InvalidPTypeError,
-        Prototype,
-        create_prototype,
-        vetiver_create_prototype,
-        vetiver_create_ptype,
-    )
-    from .server import VetiverAPI, predict, vetiver_endpoint
-    from .vetiver_model import VetiverModel
+    from .schema.infer import vetiver_create_prototype, vetiver_create_ptype
+    from .schema.pydantic_fields import Prototype, create_prototype
+    from .serving.api import VetiverAPI
+    from .serving.client import predict, vetiver_endpoint
+    from .serving.frames import api_data_to_frame
+    from .storage.boards import board, get_board_pkgs
+    from .storage.model_pins import vetiver_pin_write
     from .write_docker import prepare_docker, write_docker
-    from .write_fastapi import vetiver_write_app, write_app

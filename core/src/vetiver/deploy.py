@@ -21,7 +21,7 @@ def prepare(target: str, board: Any, name: str, path: str | Path, version: str |
         The folder written.
     """
     from . import plugins
-    from .boards import as_board
+    from .storage.boards import as_board
 
     deploy_target = plugins.deploy_target(target)
     folder = Path(path)
@@ -32,6 +32,6 @@ def prepare(target: str, board: Any, name: str, path: str | Path, version: str |
 def deploy(target: str, board: Any, name: str, version: str | None = None, **options: Any) -> Any:
     """Deploy pin ``name`` to ``target`` and return what the target reports (a tag, a URL...)."""
     from . import plugins
-    from .boards import as_board
+    from .storage.boards import as_board
 
     return plugins.deploy_target(target).deploy(as_board(board), name, version=version, **options)

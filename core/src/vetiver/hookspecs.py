@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from .errors import InvalidArgumentError
+
 if TYPE_CHECKING:
     from .handlers.base import BaseHandler
 
@@ -46,7 +48,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 def _check_name(kind: str, name: str) -> str:
     if not isinstance(name, str) or not name.strip() or name != name.strip().lower():
-        raise ValueError(f"{kind} name must be a non-empty lower-case string, got {name!r}")
+        raise InvalidArgumentError(f"{kind} name must be a non-empty lower-case string, got {name!r}")
     return name
 
 
@@ -113,7 +115,7 @@ class ServingRuntime:
             of a zero-argument factory returning the application, so each worker process loads
             the model once on its own.
         extend_app: Optional ``extend_app(api)`` called with the
-            :class:`~vetiver.server.VetiverAPI` before serving, to add routes the runtime's
+            :class:`~vetiver.serving.api.VetiverAPI` before serving, to add routes the runtime's
             platform expects (a SageMaker runtime adds ``/invocations``).
         packages: Distributions the runtime needs in a deployed image.
         description: One line shown by ``vetiver plugins``.

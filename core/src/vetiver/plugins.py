@@ -19,19 +19,20 @@ from typing import Any
 
 import pluggy
 
-from . import __version__, hookspecs
+from . import hookspecs
 from .errors import PluginConflictError, PluginError, UnknownPluginNameError
 from .hookspecs import DeployTarget, ModelFormat, ServingRuntime, StorageBackend
+from .version import __version__
 
 DISABLE_ENV = "VETIVER_DISABLE_PLUGINS"
 CORE_DISTRIBUTION = "vetiver-core"
 
 # Built-in defaults are ordinary plugins, registered before entry points.
 BUILTIN_PLUGINS = (
-    "vetiver.builtins.handlers",
-    "vetiver.builtins.formats",
-    "vetiver.builtins.storage",
-    "vetiver.builtins.runtimes",
+    "vetiver.defaults.handlers",
+    "vetiver.defaults.formats",
+    "vetiver.defaults.storage",
+    "vetiver.defaults.runtimes",
 )
 
 # The extension points whose hooks return named objects, with the hook serving each.
@@ -311,3 +312,21 @@ def serving_runtime(name: str) -> ServingRuntime:
 def deploy_target(name: str) -> DeployTarget:
     """The deploy target called ``name``."""
     return get("deploy target", name)
+
+
+def handler_distribution(handler: Any) -> str | None:
+    """The distribution of the installed plugin that provides ``handler`` (an instance or class),
+    found by the top-level module defining its class; None for core's own handler and for
+    handlers defined outside any plugin (a user's ``BaseHandler`` subclass).
+
+    Pins record the answer (``handler_plugin``), so deploy targets can install the plugin that
+    reads the model without unpickling it.
+    """
+    handler_class = handler if isinstance(handler, type) else type(handler)
+    root = handler_class.__module__.split(".")[0]
+    manager = plugin_manager()
+    for info in plugins():
+        module = manager.get_plugin(info.name)
+        if not info.builtin and getattr(module, "__name__", "").split(".")[0] == root:
+            return info.distribution
+    return None

@@ -10,6 +10,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from .errors import PluginNotInstalledError
+
 
 def docker_plugin(module: str) -> Any:
     """Import ``vetiver_docker.<module>``, or explain that the plugin must be installed."""
@@ -20,7 +22,7 @@ def docker_plugin(module: str) -> Any:
     except ModuleNotFoundError as error:
         if error.name is None or error.name.split(".")[0] != "vetiver_docker":
             raise
-        raise ImportError(
+        raise PluginNotInstalledError(
             "Docker files are written by the vetiver-docker plugin; install it: pip install vetiver-docker"
         ) from error
 

@@ -70,5 +70,13 @@ def test_without_the_plugin_the_error_says_what_to_install(monkeypatch, tmp_path
     monkeypatch.setitem(sys.modules, "vetiver_docker.compat", None)  # as if not installed
     with pytest.raises(ImportError, match="pip install vetiver-docker"):
         vetiver.write_docker(path=tmp_path)
-    with pytest.raises(ImportError, match="pip install vetiver-docker"):
-        vetiver.load_pkgs(object())
+
+
+def test_load_pkgs_needs_no_docker_plugin(pinned, tmp_path, monkeypatch):
+    """Requirements are the deploy toolkit's (vetiver.bundle), not Docker's: Connect and SageMaker
+    bundles need the same file. 0.2.6's import path keeps working."""
+    from vetiver.attach_pkgs import load_pkgs
+
+    monkeypatch.setitem(sys.modules, "vetiver_docker", None)
+    written = load_pkgs(pinned.models[-1], path=f"{tmp_path}/")
+    assert "vetiver-sklearn==" in written.read_text()

@@ -12,8 +12,8 @@ import yaml
 
 import vetiver
 from tests.plugins.docker.conftest import fitted
-from vetiver import pinstore
 from vetiver.errors import PickleConsentError
+from vetiver.storage import pinstore
 
 
 def requirement_lines(context: Path) -> list[str]:

@@ -15,7 +15,7 @@ import torch
 from torch.fx import Graph, GraphModule
 
 from vetiver import VetiverModel, vetiver_pin_write
-from vetiver.pinstore import _content_hash
+from vetiver.storage.pinstore import _content_hash
 from vetiver_torch.safe_load import UnsafeExportError, _weights_only_loads, check_graph, load_exported_module
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from importlib.resources import files
 from typing import Any
 
+from ..errors import InvalidArgumentError
+
 _SOURCES = ("mtcars", "chicago", "sacramento")
 
 
@@ -21,7 +23,7 @@ def load(name: str) -> Any:
     import pandas as pd
 
     if name not in _SOURCES:
-        raise ValueError(f"no data set named {name!r}; choose one of {', '.join(_SOURCES)}")
+        raise InvalidArgumentError(f"no data set named {name!r}; choose one of {', '.join(_SOURCES)}")
     with files(__name__).joinpath(f"{name}.csv").open("rb") as handle:
         return pd.read_csv(handle)
 

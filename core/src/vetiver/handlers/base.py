@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ..errors import InvalidModelError
+from ..errors import InvalidModelError, PredictionTypeError
 from ..meta import VetiverMeta
 
 
@@ -82,7 +82,7 @@ class BaseHandler:
 
     def construct_prototype(self) -> Any:
         """The input prototype (a pydantic model class) built from ``prototype_data``, or None."""
-        from ..prototype import vetiver_create_prototype
+        from ..schema.infer import vetiver_create_prototype
 
         return vetiver_create_prototype(self.prototype_data)
 
@@ -112,7 +112,7 @@ class BaseHandler:
     def check_prediction_type(self, prediction_type: str) -> None:
         """Raise ``ValueError`` naming the valid choices if ``prediction_type`` is not one."""
         if prediction_type not in self.prediction_types:
-            raise ValueError(
+            raise PredictionTypeError(
                 f"prediction type {prediction_type!r} is not available for "
                 f"{type(self.model).__qualname__}; choose one of {', '.join(self.prediction_types)}"
             )

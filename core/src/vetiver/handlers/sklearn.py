@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import PluginNotInstalledError
+
 
 def __getattr__(name: str) -> Any:
     if name == "SKLearnHandler":
         try:
             from vetiver_sklearn.handler import SKLearnHandler
         except ImportError as error:
-            raise ImportError(
+            raise PluginNotInstalledError(
                 "SKLearnHandler moved to the vetiver-sklearn plugin; install it: pip install vetiver-sklearn"
             ) from error
         return SKLearnHandler

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import PluginNotInstalledError
+
 
 def __getattr__(name: str) -> Any:
     if name == "StatsmodelsHandler":
         try:
             from vetiver_statsmodels.handler import StatsmodelsHandler
         except ImportError as error:
-            raise ImportError(
+            raise PluginNotInstalledError(
                 "StatsmodelsHandler moved to the vetiver-statsmodels plugin; install it: pip install vetiver-statsmodels"
             ) from error
         return StatsmodelsHandler

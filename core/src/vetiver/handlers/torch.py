@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import PluginNotInstalledError
+
 
 def __getattr__(name: str) -> Any:
     if name == "TorchHandler":
         try:
             from vetiver_torch.handler import TorchHandler
         except ImportError as error:
-            raise ImportError(
+            raise PluginNotInstalledError(
                 "TorchHandler moved to the vetiver-torch plugin; install it: pip install vetiver-torch"
             ) from error
         return TorchHandler

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import PluginNotInstalledError
+
 
 def __getattr__(name: str) -> Any:
     if name == "XGBoostHandler":
         try:
             from vetiver_xgboost.handler import XGBoostHandler
         except ImportError as error:
-            raise ImportError(
+            raise PluginNotInstalledError(
                 "XGBoostHandler moved to the vetiver-xgboost plugin; install it: pip install vetiver-xgboost"
             ) from error
         return XGBoostHandler

@@ -44,8 +44,8 @@ _EXPORTS: dict[str, str] = {
     "model_card": "vetiver.monitor.templates",
     "monitoring_dashboard": "vetiver.monitor.templates",
     # errors
-    "MonitorError": "vetiver.monitor.errors",
-    "MissingDependencyError": "vetiver.monitor.errors",
+    "MonitorError": "vetiver.errors",
+    "MissingDependencyError": "vetiver.errors",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -64,8 +64,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from ..errors import MissingDependencyError, MonitorError
     from .drift import DEFAULT_THRESHOLDS, Threshold, compute_drift, compute_drift_over_time
-    from .errors import MissingDependencyError, MonitorError
     from .fairness import FOUR_FIFTHS, DisparityRule, compute_group_metrics, selection_rate
     from .log_reader import join_ground_truth, read_prediction_log
     from .metrics import compute_metrics

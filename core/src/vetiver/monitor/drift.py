@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import MonitorError
 from . import drift_stats
-from .errors import MonitorError
 from .profile import ColumnProfile, ReferenceProfile, finite_values, profile_frame
 
 DRIFT_COLUMNS = ["feature", "kind", "method", "statistic", "p_value", "threshold", "verdict", "n_reference", "n_current"]

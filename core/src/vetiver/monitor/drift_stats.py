@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .errors import require
+from .optional import require
 
 # A bin without observations on one side would make PSI infinite (ln of 0); its proportion is
 # raised to this floor instead, as evidently does, so results stay finite and comparable.

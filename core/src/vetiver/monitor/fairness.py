@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import MonitorError
+from ..errors import MonitorError
 from .metrics import Metric, call_metric, named_metrics
 
 GROUP_METRIC_COLUMNS = ["group", "metric", "n", "estimate", "reference_group", "difference", "ratio", "flagged"]

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import MonitorError
+from ..errors import MonitorError
 
 FRAME_TYPES = ("arrow", "parquet", "csv")
 
@@ -22,7 +22,7 @@ def write_frame(board: Any, name: str, frame: Any, *, pin_type: str = "arrow", t
                 description: str | None = None, user: Mapping[str, Any] | None = None,
                 versioned: bool | None = None) -> Any:  # fmt: skip
     """Write ``frame`` as a new version of pin ``name``; returns the version's pins ``Meta``."""
-    from .. import pinstore
+    from ..storage import pinstore
 
     if pin_type not in FRAME_TYPES:
         raise MonitorError(f"pin_type must be one of {', '.join(FRAME_TYPES)} for a data frame, not {pin_type!r}")
@@ -46,7 +46,7 @@ def write_frame(board: Any, name: str, frame: Any, *, pin_type: str = "arrow", t
 def write_json(board: Any, name: str, document: Mapping[str, Any], *, title: str, description: str | None = None,
                user: Mapping[str, Any] | None = None) -> Any:  # fmt: skip
     """Write a JSON document (serialized deterministically: sorted keys) as a new pin version."""
-    from .. import pinstore
+    from ..storage import pinstore
 
     if pinstore.is_connect(board):
         return board.pin_write(dict(document), name=name, type="json", title=title, description=description,
@@ -60,7 +60,7 @@ def write_json(board: Any, name: str, document: Mapping[str, Any], *, title: str
 
 def read_pin(board: Any, name: str, version: str | None = None) -> Any:
     """Read a data pin (frame or JSON) at ``version`` (the newest complete one by default)."""
-    from .. import pinstore
+    from ..storage import pinstore
 
     meta = pinstore.read_meta(board, name, version)
     if meta.type not in (*FRAME_TYPES, "json"):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import MonitorError
+from ..errors import MonitorError
 
 
 def read_prediction_log(
@@ -72,8 +72,8 @@ def _from_folder(folder: Path, start: Any, end: Any) -> Any:
 
 
 def _from_pin(board: Any, pin_name: str | None) -> Any:
-    from .. import pinstore
-    from ..boards import as_board
+    from ..storage import pinstore
+    from ..storage.boards import as_board
     from .frame_pins import read_pin
 
     if not pin_name:

@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .errors import MonitorError
+from ..errors import MonitorError
 from .windows import iter_windows
 
 METRIC_COLUMNS = ["index", "n", "metric", "estimate"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import MonitorError
+from ..errors import MonitorError
 from .frame_pins import FRAME_TYPES, read_pin, write_frame
 
 
@@ -32,8 +32,8 @@ def pin_metrics(
     """
     import pandas as pd
 
-    from .. import pinstore
-    from ..boards import as_board
+    from ..storage import pinstore
+    from ..storage.boards import as_board
 
     board = as_board(board)
     if index_name not in df_metrics.columns:

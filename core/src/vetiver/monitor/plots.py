@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import require
+from .optional import require
 
 VERDICT_COLORS = {"no drift": "#2e7d32", "possible drift": "#f9a825", "drift": "#c62828"}
 

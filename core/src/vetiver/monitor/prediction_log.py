@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import MonitorError
+from ..errors import MonitorError
 from .outputs import PREDICTION, prediction_columns
 
 logger = logging.getLogger("vetiver.monitor")
@@ -77,7 +77,7 @@ class PredictionLogger:
         if flush_seconds <= 0 or flush_rows < 1 or max_pending_rows < flush_rows:
             raise MonitorError("flush_seconds must be > 0, flush_rows >= 1 and max_pending_rows >= flush_rows")
         if board is not None:
-            from ..boards import as_board
+            from ..storage.boards import as_board
 
             board = as_board(board)
         self.path = Path(path) if path is not None else None

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import MonitorError
+from ..errors import MonitorError
 
 FORMAT = "vetiver-reference-profile"
 FORMAT_VERSION = 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import MonitorError
+from ..errors import MonitorError
 from .profile import ReferenceProfile, profile_frame
 
 SUFFIX = "-reference-profile"
@@ -47,15 +47,15 @@ def pin_reference_profile(
     Returns:
         The stored profile.
     """
-    from .. import pinstore
-    from ..boards import as_board
+    from ..storage import pinstore
+    from ..storage.boards import as_board
     from .frame_pins import write_json
 
     board = as_board(board)
     meta = pinstore.read_meta(board, name, version)
     version = meta.version.version
     if model is None:
-        from ..vetiver_model import VetiverModel
+        from ..model import VetiverModel
 
         model = VetiverModel.from_pin(board, name, version)
     predictions = model.handler_predict(_model_inputs(model, reference_data), check_prototype=False)
@@ -72,9 +72,9 @@ def pin_reference_profile(
 def read_reference_profile(board: Any, name: str, version: str | None = None) -> ReferenceProfile | None:
     """The reference profile stored with version ``version`` (default: newest) of model pin
     ``name``, or None when that version was pinned without reference data."""
-    from .. import pinstore
-    from ..boards import as_board
     from ..errors import PinNotFoundError
+    from ..storage import pinstore
+    from ..storage.boards import as_board
     from .frame_pins import read_pin
 
     board = as_board(board)

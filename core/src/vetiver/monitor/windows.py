@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from .errors import MonitorError
+from ..errors import MonitorError
 
 CALENDAR_PERIODS = ("day", "week", "month", "quarter", "year")
 

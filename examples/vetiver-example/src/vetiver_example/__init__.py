@@ -98,8 +98,8 @@ def serving_runtimes() -> list[ServingRuntime]:
 
 
 def _prepare(board: Any, name: str, path: Path, version: str | None = None, **options: Any) -> Path:
-    from vetiver import pinstore
-    from vetiver.boards import get_board_pkgs
+    from vetiver.storage import pinstore
+    from vetiver.storage.boards import get_board_pkgs
 
     version = version or pinstore.latest_version(board, name)
     (path / "app.py").write_text(

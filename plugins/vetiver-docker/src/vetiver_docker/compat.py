@@ -1,11 +1,11 @@
-"""vetiver 0.2.6's ``write_docker``, ``prepare_docker`` and ``load_pkgs``, on this plugin.
+"""vetiver 0.2.6's ``write_docker`` and ``prepare_docker``, on this plugin.
 
-``vetiver.write_docker`` and ``vetiver.attach_pkgs`` (the 0.2.6 import paths) forward here.
+``vetiver.write_docker`` (the 0.2.6 import path) forwards here; ``load_pkgs`` is
+:func:`vetiver.bundle.load_pkgs`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +34,10 @@ def write_docker(
     Raises:
         FileExistsError: a Dockerfile exists and ``overwrite`` is False.
     """
-    from vetiver.write_fastapi import write_text_file
+    from vetiver.bundle import REQUIREMENTS_FILE, WHEEL_DIR
+    from vetiver.bundle.app import write_text_file
 
-    from .context import REQUIREMENTS_FILE
     from .dockerfile import AppSource, ImageSpec, default_base_image, render_dockerfile, render_dockerignore
-    from .lockfile import WHEEL_DIR
 
     folder = Path(path)
     spec = ImageSpec(
@@ -73,42 +72,3 @@ def prepare_docker(
     from .context import prepare
 
     return prepare(board, pin_name, path, version, rspm_env=rspm_env, host=host, port=port, **options)
-
-
-def _handler_distribution(model: Any) -> list[str]:
-    """The plugin distribution whose module defines ``model``'s handler (none for core's own)."""
-    from vetiver import plugins
-
-    root = type(model.handler).__module__.split(".")[0]
-    manager = plugins.plugin_manager()
-    for info in plugins.plugins():
-        module = manager.get_plugin(info.name)
-        if not info.builtin and getattr(module, "__name__", "").split(".")[0] == root:
-            return [info.distribution]
-    return []
-
-
-def load_pkgs(model: Any, packages: Iterable[str] | None = None, path: str | Path = "") -> Path:
-    """Write ``<path>requirements.txt``: what serving ``model`` needs, pinned to installed versions.
-
-    As in 0.2.6, ``path`` is a prefix (``prepare_docker`` passes ``"<folder>/vetiver_"``). Unlike
-    0.2.6 nothing is re-resolved with pip-compile (which failed silently when missing): the
-    closure of vetiver-core, the model's handler plugin, its required packages and ``packages`` is
-    pinned to what is installed, and distributions no index has are built into ``wheels/``
-    beside the file.
-
-    Returns:
-        The requirements file written.
-    """
-    from .lockfile import write_requirements
-    from .served_pin import model_requirements
-
-    target = Path(f"{path}requirements.txt")
-    roots = [
-        "vetiver-core",
-        *_handler_distribution(model),
-        *model_requirements(model.metadata.required_pkgs),
-        *(packages or []),
-    ]
-    write_requirements(roots, target, f"model {model.model_name!r}")
-    return target

@@ -9,16 +9,15 @@ machine is not visible inside a container); optionally ``kubernetes/`` manifests
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .dockerfile import ImageSpec, PinSource, default_base_image, render_dockerfile, render_dockerignore
-from .lockfile import WHEEL_DIR, write_requirements
+from vetiver.bundle import REQUIREMENTS_FILE
+from vetiver.errors import UnexpectedArgumentError
 
-REQUIREMENTS_FILE = "vetiver_requirements.txt"
-BOARD_DIR = "board"
+from .dockerfile import ImageSpec, PinSource, default_base_image, render_dockerfile, render_dockerignore
+
 KUBERNETES_DIR = "kubernetes"
 IMAGE_BOARD = "/vetiver/board"
 KUBERNETES_OPTIONS = frozenset({"replicas", "max_replicas", "cpu_request", "memory_request", "memory_limit", "target_cpu"})
@@ -39,21 +38,6 @@ def default_tag(name: str, version: str) -> str:
 
     tag = re.sub(r"[^A-Za-z0-9_.-]", "-", version).lstrip(".-")[:128] or "latest"
     return f"{dns_label(name)}:{tag}"
-
-
-def _clear(folder: Path, kubernetes: bool, overwrite: bool) -> None:
-    """Remove what an earlier ``prepare`` wrote, or refuse to when ``overwrite`` is False."""
-    names = ["app.py", REQUIREMENTS_FILE, "Dockerfile", ".dockerignore", WHEEL_DIR, BOARD_DIR]
-    existing = [folder / n for n in [*names, *([KUBERNETES_DIR] if kubernetes else [])] if (folder / n).exists()]
-    if existing and not overwrite:
-        raise FileExistsError(
-            f"{', '.join(str(p) for p in existing)} already exist; pass overwrite=True (--overwrite) to replace them"
-        )
-    for path in existing:
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
 
 
 def prepare(
@@ -112,42 +96,23 @@ def prepare(
         The folder written.
 
     Raises:
-        FileExistsError: the folder holds an earlier context and ``overwrite`` is False.
+        FileExistsRefusedError: the folder holds an earlier context and ``overwrite`` is False.
         PickleConsentError: the model is pickled and nothing consents to reading it.
     """
-    import pins
-
-    from vetiver.boards import as_board
-    from vetiver.write_fastapi import app_source, write_text_file
-
-    from .served_pin import copy_pin, plan, remote_board_url
+    from vetiver.bundle import write_bundle
 
     unknown = set(kubernetes_options) - KUBERNETES_OPTIONS
     if unknown:
-        raise TypeError(f"unknown docker target options: {', '.join(sorted(unknown))}")
-    board = as_board(board)
-    served = plan(
-        board, name, version, bundle=bundle, allow_pickle=allow_pickle, runtime=runtime, packages=_as_list(packages)
-    )
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    _clear(folder, kubernetes, overwrite)
-
-    consent = ", allow_pickle_read=True" if served.uses_pickle else ""
-    if served.bundled:
-        copy_pin(board, name, served.version, folder / BOARD_DIR)
-        board_code = f"pins.board_folder(str(Path(__file__).resolve().parent / {BOARD_DIR!r}){consent})"
-        image_board = IMAGE_BOARD
-    else:
-        image_board = board_url or remote_board_url(board)
-        try:
-            board_code = f"pins.{pins.board_deparse(board)}"
-        except NotImplementedError:  # a board from a storage plugin pins does not know
-            board_code = f"vetiver.board({image_board!r}{consent})"
-    write_text_file(folder / "app.py", app_source(board_code, name, served.serve_version), overwrite=True)
-
+        raise UnexpectedArgumentError(f"unknown docker target options: {', '.join(sorted(unknown))}")
+    written = write_bundle(
+        board, name, path, version,
+        runtime=runtime, bundle=bundle, allow_pickle=allow_pickle, packages=_as_list(packages),
+        board_url=board_url, requirements_file=REQUIREMENTS_FILE, overwrite=overwrite,
+        also_clear=["Dockerfile", ".dockerignore", *([KUBERNETES_DIR] if kubernetes else [])],
+    )  # fmt: skip
+    served, folder = written.pin, written.path
     title = f"serves pin {name!r} version {served.version}"
-    wheels = write_requirements(served.roots, folder / REQUIREMENTS_FILE, title)
+    image_board = IMAGE_BOARD if served.bundled else written.board_url
     spec = ImageSpec(
         source=PinSource(image_board, name, served.serve_version, served.bundled, served.uses_pickle, runtime),
         base_image=base_image or default_base_image(),
@@ -155,7 +120,7 @@ def prepare(
         port=int(port),
         workers=int(workers),
         requirements_file=REQUIREMENTS_FILE,
-        wheels=wheels,
+        wheels=bool(written.wheels),
         rspm_env=rspm_env,
         title=title,
     )

@@ -37,8 +37,8 @@ def deploy(
         DockerUnavailableError: no engine answers; the message has the ``docker build`` command.
         ImageBuildError: the build failed (the context is kept).
     """
-    from vetiver import pinstore
-    from vetiver.boards import as_board
+    from vetiver.storage import pinstore
+    from vetiver.storage.boards import as_board
 
     from .context import default_tag, prepare
     from .engine import build_image

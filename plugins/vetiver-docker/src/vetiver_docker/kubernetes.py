@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vetiver.errors import InvalidArgumentError
+
 from .dockerfile import APP_UID
 
 _LABEL = "app.kubernetes.io/name"
@@ -21,7 +23,7 @@ def dns_label(text: str) -> str:
     """``text`` as a Kubernetes object name (RFC 1123 label: lower-case, digits, dashes, ≤ 63)."""
     label = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:63].rstrip("-")
     if not label:
-        raise ValueError(f"cannot make a Kubernetes name from {text!r}")
+        raise InvalidArgumentError(f"cannot make a Kubernetes name from {text!r}")
     return label
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from vetiver.errors import PredictionTypeError
 from vetiver.handlers.base import BaseHandler
 
 
@@ -39,7 +40,7 @@ class SKLearnHandler(BaseHandler):
     def check_prediction_type(self, prediction_type: str) -> None:
         super().check_prediction_type(prediction_type)
         if not hasattr(self.model, prediction_type):
-            raise ValueError(
+            raise PredictionTypeError(
                 f"{type(self.model).__qualname__} has no {prediction_type}; "
                 f"it offers {', '.join(t for t in self.prediction_types if hasattr(self.model, t))}"
             )

@@ -6,6 +6,7 @@ import functools
 import inspect
 from typing import Any, ClassVar
 
+from vetiver.errors import ModelInputError, PredictionTypeError
 from vetiver.handlers.base import BaseHandler
 
 
@@ -61,7 +62,7 @@ class StatsmodelsHandler(BaseHandler):
         super().check_prediction_type(prediction_type)
         offered = self.available_prediction_types()
         if prediction_type not in offered:
-            raise ValueError(
+            raise PredictionTypeError(
                 f"{type(self.model.model).__name__} results offer no {prediction_type}; "
                 f"choose one of {', '.join(offered)}"
             )
@@ -134,7 +135,7 @@ def _array_exog(results: Any, frame: Any) -> Any:
         return np.insert(values, const_idx, 1.0, axis=1)
     if values.shape[1] == len(names):
         return values
-    raise ValueError(
+    raise ModelInputError(
         f"the model expects {len(names)} columns {names} (the constant may be left out); "
         f"the request has {values.shape[1]}: {list(frame.columns)}"
     )

@@ -8,6 +8,7 @@ import threading
 import warnings
 from typing import Any, ClassVar
 
+from vetiver.errors import ModelOutputError
 from vetiver.handlers.base import BaseHandler
 
 DEVICE_ENV = "VETIVER_TORCH_DEVICE"
@@ -167,5 +168,5 @@ def _single_tensor(output: Any) -> Any:
     import torch
 
     if not isinstance(output, torch.Tensor):
-        raise TypeError(f"TorchHandler serves modules returning one tensor; this one returned {type(output).__name__}")
+        raise ModelOutputError(f"TorchHandler serves modules returning one tensor; this one returned {type(output).__name__}")
     return output

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from vetiver.errors import ModelInputError
+
 _NUMERIC_KINDS = ("integer", "number", "boolean")
 
 
@@ -26,7 +28,7 @@ def input_dtype(schema: Any, module: Any) -> Any:
         return parameters or np.dtype("float32")
     bad = [f"{c.name} ({c.kind})" for c in schema.columns if c.kind not in _NUMERIC_KINDS]
     if bad:
-        raise ValueError(f"torch models take numeric input; prototype columns {', '.join(bad)} are not numeric")
+        raise ModelInputError(f"torch models take numeric input; prototype columns {', '.join(bad)} are not numeric")
     dtype = np.result_type(*[_numpy_dtype(c.dtype) for c in schema.columns])
     if parameters is not None and np.issubdtype(dtype, np.floating):
         return parameters
@@ -67,14 +69,14 @@ def as_rows(input_data: Any, names: list[str] | None, dtype: Any) -> Any:
     if isinstance(input_data, pd.DataFrame) and names is not None:
         missing = [name for name in names if name not in input_data.columns]
         if missing:
-            raise ValueError(f"input is missing the prototype's columns {missing}")
+            raise ModelInputError(f"input is missing the prototype's columns {missing}")
         input_data = input_data[names]
     if hasattr(input_data, "detach"):  # a tensor given in-process
         input_data = input_data.detach().cpu().numpy()
     rows = np.array(input_data, dtype=dtype)  # a writable copy: torch warns on read-only pandas buffers
     rows = rows.reshape(1, -1) if rows.ndim == 1 else rows
     if names is not None and rows.shape[1] != len(names):
-        raise ValueError(f"rows have {rows.shape[1]} values; the model takes {len(names)} ({names})")
+        raise ModelInputError(f"rows have {rows.shape[1]} values; the model takes {len(names)} ({names})")
     return rows
 
 

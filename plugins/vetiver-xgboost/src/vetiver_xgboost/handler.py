@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any, ClassVar
 
+from vetiver.errors import ModelInputError
 from vetiver.handlers.base import BaseHandler
 
 # prediction type -> keyword arguments of Booster.predict
@@ -81,11 +82,11 @@ def _as_frame(input_data: Any, names: list[str] | None) -> Any:
         rows = np.asarray(input_data, dtype=float)
         rows = rows.reshape(1, -1) if rows.ndim == 1 else rows
         if names is not None and rows.shape[1] != len(names):
-            raise ValueError(f"rows have {rows.shape[1]} values; the model expects {len(names)} features {names}")
+            raise ModelInputError(f"rows have {rows.shape[1]} values; the model expects {len(names)} features {names}")
         return pd.DataFrame(rows, columns=names)
     if names is None:
         return frame
     missing = [name for name in names if name not in frame.columns]
     if missing:
-        raise ValueError(f"input is missing the model's feature columns {missing}")
+        raise ModelInputError(f"input is missing the model's feature columns {missing}")
     return frame[names]

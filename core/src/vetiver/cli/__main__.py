@@ -1,0 +1,7 @@
+"""``python -m vetiver.cli``."""
+
+import sys
+
+from vetiver.cli.commands import main
+
+sys.exit(main())
