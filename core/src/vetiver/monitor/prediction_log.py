@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import itertools
 import logging
 import os
 import threading
@@ -288,6 +289,12 @@ def _arrow_array(values: Any) -> Any:
         return pa.array([None if v is None else str(v) for v in values], pa.string())
 
 
+# Request ids: a random per-process prefix and a counter. Unique across processes and restarts
+# without coordination, and far cheaper per request than uuid4 (one urandom system call each).
+_ID_PREFIX = os.urandom(10).hex()
+_ID_COUNTER = itertools.count()
+
+
 def new_request_id() -> str:
-    """A request id: 32 hex characters, unique without coordination between servers."""
-    return uuid.uuid4().hex
+    """A new request id: 32 hex characters (20 random per process, then a 12-digit counter)."""
+    return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFFFFFF:012x}"
