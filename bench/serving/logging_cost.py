@@ -62,11 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vetiver-log-cost-") as tmp:
         apis = {
             "plain": vetiver.VetiverAPI(vetiver.VetiverModel(model, "lm", prototype_data=X), access_log=False),
-            "logged": vetiver.VetiverAPI(vetiver.VetiverModel(model, "lm", prototype_data=X), access_log=False,
-                                         log_predictions=tmp),  # fmt: skip
+            "logged": vetiver.VetiverAPI(
+                vetiver.VetiverModel(model, "lm", prototype_data=X), access_log=False, log_predictions=tmp
+            ),
         }
         best = {name: float("inf") for name in apis}
-        for name, api in apis.items():
+        for api in apis.values():
             cpu_us(api, body, args.requests // 10)  # warm-up
         for round_ in range(args.rounds):
             for name in (["plain", "logged"] if round_ % 2 == 0 else ["logged", "plain"]):
