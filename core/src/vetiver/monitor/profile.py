@@ -29,17 +29,27 @@ OTHER = "__other__"
 
 
 @dataclass(frozen=True)
-class NumericProfile:
+class _Column:
+    """What every column profile has: its name, role (``feature`` or ``prediction``), rows, nulls."""
+
+    name: str
+    role: str
+    n: int
+    nulls: int
+
+    @property
+    def null_rate(self) -> float:
+        return self.nulls / self.n if self.n else 0.0
+
+
+@dataclass(frozen=True)
+class NumericProfile(_Column):
     """A numeric column: ``counts[i]`` reference values fall in bin ``i`` of ``edges``.
 
     Bin ``i`` is ``[edges[i-1], edges[i])``; the first and last bins are open-ended, so values
     outside the reference's range still land in a bin.
     """
 
-    name: str
-    role: str
-    n: int
-    nulls: int
     edges: tuple[float, ...]
     counts: tuple[int, ...]
     quantiles: tuple[float, ...]
@@ -48,10 +58,6 @@ class NumericProfile:
     mean: float
     std: float
     kind: str = field(default="numeric", init=False)
-
-    @property
-    def null_rate(self) -> float:
-        return self.nulls / self.n if self.n else 0.0
 
     def bin(self, values: Any) -> Any:
         """Counts of ``values`` (non-null, finite) in this column's bins."""
@@ -62,20 +68,12 @@ class NumericProfile:
 
 
 @dataclass(frozen=True)
-class CategoricalProfile:
+class CategoricalProfile(_Column):
     """A categorical column: ``counts[i]`` of ``levels[i]``, the last level being the "other" bucket."""
 
-    name: str
-    role: str
-    n: int
-    nulls: int
     levels: tuple[str, ...]
     counts: tuple[int, ...]
     kind: str = field(default="categorical", init=False)
-
-    @property
-    def null_rate(self) -> float:
-        return self.nulls / self.n if self.n else 0.0
 
     def bin(self, values: Any) -> Any:
         """Counts of ``values`` (non-null, compared as strings) per level, unknown ones in "other"."""
