@@ -126,6 +126,7 @@ class VetiverAPI:
                                    access_log=access_log)],
             lifespan=self.prediction_log.lifespan if self.prediction_log is not None else None,
         )  # fmt: skip
+        self.app.state.prediction_log = self.prediction_log  # for app wrappers (the multi-worker factory)
         self.vetiver_post(model.handler_predict, "predict", check_prototype=check_prototype)
 
     def __repr__(self) -> str:

@@ -204,5 +204,9 @@ class DeferredApp:
                 self.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                # The loaded app's own lifespan never ran: close its prediction log here.
+                log = getattr(getattr(self._app, "state", None), "prediction_log", None)
+                if log is not None:
+                    log.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
