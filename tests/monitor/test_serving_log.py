@@ -97,3 +97,29 @@ def test_vetiver_serve_log_predictions_flushes_on_sigterm(pinned, tmp_path):
     log = read_prediction_log(log_dir)
     assert sorted(log["request_id"]) == sorted(ids)  # every request once, none twice
     assert set(log["model_version"]) == {version}
+
+
+def test_multi_worker_factory_closes_the_log_at_shutdown(pinned, tmp_path):
+    import asyncio
+
+    import pandas as pd
+
+    from vetiver.serving.app_factory import DeferredApp
+
+    _, model, _ = pinned
+    api = vetiver.VetiverAPI(model, log_predictions=tmp_path / "log")
+    app = DeferredApp(lambda: api.app)
+    app._run_load()  # what the loading thread does
+    api.prediction_log.log("r1", "predict", pd.DataFrame({"x1": [1.0], "x2": [2.0]}), [0.5], rows=1)
+    messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+    sent = []
+
+    async def receive():
+        return next(messages)
+
+    async def send(message):
+        sent.append(message["type"])
+
+    asyncio.run(app({"type": "lifespan"}, receive, send))
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert read_prediction_log(tmp_path / "log")["request_id"].tolist() == ["r1"]
