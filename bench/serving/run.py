@@ -124,7 +124,7 @@ def start_server(python: str, script: str, port: int, stack: str) -> subprocess.
     process = subprocess.Popen([python, str(HERE / script), str(port), http, loop], cwd=HERE, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     body = '[{"x1": 0.1, "x2": 0.2, "x3": 0.3}]'
-    deadline = time.monotonic() + 180  # imports are slow on a loaded machine
+    deadline = time.monotonic() + 300  # imports are slow on a loaded machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{script} exited: {process.stderr.read().decode()[-2000:]}")
@@ -136,7 +136,7 @@ def start_server(python: str, script: str, port: int, stack: str) -> subprocess.
         except httpx.TransportError:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError(f"{script} did not start within 180 s")
+    raise RuntimeError(f"{script} did not start within 300 s")
 
 
 def stop_server(process: subprocess.Popen) -> None:
