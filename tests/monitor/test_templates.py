@@ -51,7 +51,7 @@ def _run(template: Path, tmp_path: Path, **overrides):
     runner = tmp_path / "run_chunks.py"
     runner.write_text(RUNNER)
     result = subprocess.run([sys.executable, str(runner), str(template), json.dumps(overrides)], capture_output=True,
-                            text=True, cwd=tmp_path, timeout=300)  # fmt: skip
+                            text=True, cwd=tmp_path, timeout=600)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
