@@ -47,8 +47,11 @@ def _short(plugin: str) -> str:
 def system(session: nox.Session) -> None:
     """Install the Debian packages test tiers need (Docker engine, Chromium, wrk) when root."""
     packages = _apt_packages()
-    missing = [p for p in packages if not Path(f"/var/lib/dpkg/info/{p}.list").exists()
-               and not Path(f"/var/lib/dpkg/info/{p}:amd64.list").exists()]
+    missing = [
+        p
+        for p in packages
+        if not Path(f"/var/lib/dpkg/info/{p}.list").exists() and not Path(f"/var/lib/dpkg/info/{p}:amd64.list").exists()
+    ]
     if not missing:
         session.log("system packages present: " + " ".join(packages))
         return
@@ -57,8 +60,17 @@ def system(session: nox.Session) -> None:
         return
     env = {"DEBIAN_FRONTEND": "noninteractive"}
     session.run("apt-get", "update", "-qq", external=True, env=env, success_codes=[0, 100])
-    session.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=env,
-                success_codes=[0, 100])
+    session.run(
+        "apt-get",
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+        *missing,
+        external=True,
+        env=env,
+        success_codes=[0, 100],
+    )
 
 
 @nox.session
@@ -78,8 +90,15 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def core(session: nox.Session) -> None:
     """Core tests: vetiver-core with the sklearn plugin and the example plugin as test fixtures."""
-    session.install("-e", "./core", "-e", "./plugins/vetiver-sklearn", "-e", "./examples/vetiver-example",
-                    *_requirements("core", "serving"))
+    session.install(
+        "-e",
+        "./core",
+        "-e",
+        "./plugins/vetiver-sklearn",
+        "-e",
+        "./examples/vetiver-example",
+        *_requirements("core", "serving"),
+    )
     session.run(*PYTEST, "tests/core", *session.posargs, success_codes=[0, 5])
 
 

@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         for api in apis.values():
             cpu_us(api, body, args.requests // 10)  # warm-up
         for round_ in range(args.rounds):
-            for name in (["plain", "logged"] if round_ % 2 == 0 else ["logged", "plain"]):
+            for name in ["plain", "logged"] if round_ % 2 == 0 else ["logged", "plain"]:
                 best[name] = min(best[name], cpu_us(apis[name], body, args.requests))
         logged_rows = len(vetiver.monitor.read_prediction_log(tmp))
         apis["logged"].prediction_log.close()

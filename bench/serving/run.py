@@ -165,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stack", choices=sorted(STACKS), default="auto", help="HTTP parser and event loop of the servers"
     )
-    parser.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated subset of " + ", ".join(WORKLOADS))
+    parser.add_argument(
+        "--workloads", default=",".join(WORKLOADS), help="comma-separated subset of " + ", ".join(WORKLOADS)
+    )
     parser.add_argument("--rounds", type=int, default=3, help="measurements per server and workload (median kept)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)

@@ -25,14 +25,17 @@ def test_temp_board():
 
 
 @pytest.mark.parametrize(
-    "url, backend", [("s3://b/p", "s3"), ("gs://b/p", "gs"), ("gcs://b", "gs"), ("az://c/p", "az"), ("connect://", "connect")]
+    "url, backend",
+    [("s3://b/p", "s3"), ("gs://b/p", "gs"), ("gcs://b", "gs"), ("az://c/p", "az"), ("connect://", "connect")],
 )
 def test_schemes_pick_backends(url, backend):
     assert backend_for_url(url).name == backend
 
 
 def test_unknown_scheme_lists_known_ones_and_suggests_a_plugin():
-    with pytest.raises(UnknownPluginNameError, match=r"no storage backend handles ftp:// URLs.*s3.*pip install vetiver-ftp"):
+    with pytest.raises(
+        UnknownPluginNameError, match=r"no storage backend handles ftp:// URLs.*s3.*pip install vetiver-ftp"
+    ):
         vetiver.board("ftp://host/path")
 
 

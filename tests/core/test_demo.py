@@ -20,7 +20,11 @@ VETIVER = str(Path(sys.executable).parent / "vetiver")
 def test_demo_pins_and_serves(tmp_path):
     port = free_port()
     process = subprocess.Popen(
-        [VETIVER, "demo", "--port", str(port)], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [VETIVER, "demo", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60

@@ -23,7 +23,9 @@ def _section(text: str, hook: str) -> str:
 
 
 def test_there_are_hooks_for_all_four_extension_points():
-    assert {"handler_for_model", "model_formats", "storage_backends", "serving_runtimes", "deploy_targets"} <= set(HOOKS)
+    assert {"handler_for_model", "model_formats", "storage_backends", "serving_runtimes", "deploy_targets"} <= set(
+        HOOKS
+    )
 
 
 @pytest.mark.parametrize("hook", HOOKS)

@@ -185,7 +185,9 @@ def test_legacy_pre_0_2_metadata_is_read(board):
     """vetiver < 0.2 stored the prototype as user.ptype (examples/coffeeratings in vetiver-python)."""
     X, y = vetiver.get_mock_data(seed=1)
     board.pin_write(
-        LinearRegression().fit(X, y), "old", type="joblib",
+        LinearRegression().fit(X, y),
+        "old",
+        type="joblib",
         metadata={"ptype": '{"B": 1, "C": 2, "D": 3}', "required_pkgs": ["scikit-learn"], "save_ptype": True},
     )
     old = vetiver.VetiverModel.from_pin(board, "old")

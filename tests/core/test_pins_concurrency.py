@@ -74,8 +74,12 @@ def test_concurrent_writers_and_a_reader(tmp_path, content):
 
     reading = subprocess.Popen([sys.executable, reader, board_path, str(stop)], stdout=subprocess.PIPE, text=True)
     writers = [
-        subprocess.Popen([sys.executable, writer, board_path, str(n), "6", content], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, writer, board_path, str(n), "6", content],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(4)
     ]
     results = [w.communicate(timeout=240) for w in writers]

@@ -57,7 +57,10 @@ def _broken_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     make_dist(site, "vetiver-broken", "1.2.3", "vetiver_broken", "import does_not_exist\n", "broken")
     make_dist(
-        site, "vetiver-typo", "0.0.1", "vetiver_typo",
+        site,
+        "vetiver-typo",
+        "0.0.1",
+        "vetiver_typo",
         """
         from vetiver import hookimpl
         @hookimpl
@@ -122,7 +125,10 @@ def test_conflicting_names_raise_naming_both_distributions(tmp_path):
 def test_plugin_raising_inside_a_hook_is_isolated(tmp_path):
     site = tmp_path / "site"
     make_dist(
-        site, "vetiver-flaky", "0.1", "vetiver_flaky",
+        site,
+        "vetiver-flaky",
+        "0.1",
+        "vetiver_flaky",
         """
         from vetiver import hookimpl
         @hookimpl

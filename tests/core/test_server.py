@@ -309,7 +309,9 @@ def test_custom_endpoints_and_prediction_types():
     proba = client.post("/predict_proba", json=rows).json()["predict_proba"]
     assert np.allclose(proba, v.model.predict_proba(X.head(2)))
     assert "log_proba" in client.post("/log_proba", json=rows).json()
-    with pytest.raises(ValueError, match=r"prediction type 'invalid_type' is not available.*choose one of predict, predict_proba"):
+    with pytest.raises(
+        ValueError, match=r"prediction type 'invalid_type' is not available.*choose one of predict, predict_proba"
+    ):
         api.vetiver_post("invalid_type")
 
     spec = client.get("/openapi.json").json()

@@ -58,14 +58,22 @@ def test_metadata_reserved_keys_are_not_folded_into_user():
     assert VetiverMeta.from_dict({"required_pkgs": ["scikit_learn==1"]}, pip_name="scikit-learn").required_pkgs == [
         "scikit_learn==1"
     ]
-    assert VetiverMeta().to_dict() == {"user": {}, "version": None, "url": None, "required_pkgs": [], "python_version": None}
+    assert VetiverMeta().to_dict() == {
+        "user": {},
+        "version": None,
+        "url": None,
+        "required_pkgs": [],
+        "python_version": None,
+    }
 
 
 def test_unhandled_model_names_type_and_plugin_to_install():
     class Thing:
         pass
 
-    with pytest.raises(InvalidModelError, match=r"no vetiver handler for model type .*Thing; install a vetiver handler"):
+    with pytest.raises(
+        InvalidModelError, match=r"no vetiver handler for model type .*Thing; install a vetiver handler"
+    ):
         vetiver.VetiverModel(Thing(), "t")
 
 

@@ -30,8 +30,17 @@ def test_every_example_runs(tmp_path):
 
 def test_there_are_examples_for_each_step():
     text = "\n".join(_blocks())
-    for call in ["reference_data=", "log_predictions=", "compute_drift(", "compute_drift_over_time(",
-                 "join_ground_truth(", "compute_metrics(", "pin_metrics(", "compute_group_metrics(", "write_report("]:
+    for call in [
+        "reference_data=",
+        "log_predictions=",
+        "compute_drift(",
+        "compute_drift_over_time(",
+        "join_ground_truth(",
+        "compute_metrics(",
+        "pin_metrics(",
+        "compute_group_metrics(",
+        "write_report(",
+    ]:
         assert call in text, call
 
 

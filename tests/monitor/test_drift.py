@@ -138,6 +138,8 @@ def test_drift_over_time_against_reference_and_previous_window():
     windows = table[(table["feature"] == "x1") & (table["method"] == "ks")]
     assert windows["baseline"].tolist() == ["reference", "reference", "previous", "reference", "previous",
                                             "reference", "previous"]  # fmt: skip
-    verdicts = dict(zip(zip(windows["index"].dt.day, windows["baseline"], strict=True), windows["verdict"], strict=True))
+    verdicts = dict(
+        zip(zip(windows["index"].dt.day, windows["baseline"], strict=True), windows["verdict"], strict=True)
+    )
     assert verdicts[(1, "reference")] != "drift" and verdicts[(3, "reference")] == "drift"
     assert verdicts[(3, "previous")] == "drift" and verdicts[(4, "previous")] != "drift"

@@ -18,7 +18,16 @@ def _hiring():
 
 def test_four_fifths_rule_against_the_best_group():
     table = compute_group_metrics(_hiring(), "group", [selection_rate], "hired", "pred")
-    assert list(table.columns) == ["group", "metric", "n", "estimate", "reference_group", "difference", "ratio", "flagged"]
+    assert list(table.columns) == [
+        "group",
+        "metric",
+        "n",
+        "estimate",
+        "reference_group",
+        "difference",
+        "ratio",
+        "flagged",
+    ]
     assert table["estimate"].tolist() == [0.5, 0.3, 0.45]
     assert set(table["reference_group"]) == {"a"}
     assert table["ratio"].tolist() == pytest.approx([1.0, 0.6, 0.9])

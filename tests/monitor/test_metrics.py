@@ -71,7 +71,8 @@ def test_classification_and_probability_metrics():
     assert set(out["metric"]) == {"accuracy_score", "f1_score"}
     first = data[data["date"] < "2024-01-08"]
     assert out.loc[out["metric"] == "accuracy_score", "estimate"].iloc[0] == pytest.approx(
-        skm.accuracy_score(first["y"], first["pred"]))
+        skm.accuracy_score(first["y"], first["pred"])
+    )
     auc = compute_metrics(data, "date", "month", {"auc": skm.roc_auc_score}, "y", "p1")
     assert auc["estimate"].iloc[0] == pytest.approx(skm.roc_auc_score(y, proba))
     loss = compute_metrics(data, "date", "month", [skm.log_loss], "y", ["p0", "p1"])

@@ -27,7 +27,9 @@ def test_plot_metrics_maps_size_to_n():
 def test_drift_and_group_plots():
     table = compute_drift(make_frame(200, 1), make_frame(200, 2, shift=1.0))
     fig = plot_drift(table)
-    assert {t.name for t in fig.data} <= {"no drift", "possible drift", "drift"} and "drift" in {t.name for t in fig.data}
+    assert {t.name for t in fig.data} <= {"no drift", "possible drift", "drift"} and "drift" in {
+        t.name for t in fig.data
+    }
     hires = pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1, 0, 1, 0], "p": [1, 1, 1, 0]})
     fig = plot_group_metrics(compute_group_metrics(hires, "g", [selection_rate], "y", "p"))
     assert {t.name for t in fig.data} == {"flagged", "within rule"}

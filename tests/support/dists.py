@@ -28,7 +28,10 @@ def run_python(code: str, site: Path | None = None, **env: str) -> dict:
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), environment.get("PYTHONPATH", "")]))
     result = subprocess.run(
         [sys.executable, "-W", "ignore", "-c", textwrap.dedent(code)],
-        capture_output=True, text=True, env=environment, timeout=120,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
     )
     if result.returncode != 0:
         raise AssertionError(f"subprocess failed:\n{result.stderr}")

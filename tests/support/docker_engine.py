@@ -172,14 +172,23 @@ def start_engine(folder: Path, timeout: float = 60) -> Engine:
     process = subprocess.Popen(
         [
             "dockerd",
-            "--data-root", str(folder / "data"),
-            "--exec-root", str(folder / "exec"),
-            "--host", f"unix://{socket_path}",
-            "--pidfile", str(folder / "dockerd.pid"),
-            "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-masq=false",
+            "--data-root",
+            str(folder / "data"),
+            "--exec-root",
+            str(folder / "exec"),
+            "--host",
+            f"unix://{socket_path}",
+            "--pidfile",
+            str(folder / "dockerd.pid"),
+            "--bridge=none",
+            "--iptables=false",
+            "--ip6tables=false",
+            "--ip-masq=false",
             "--storage-driver=overlay2",
         ],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     env = {**os.environ, "DOCKER_HOST": f"unix://{socket_path}", "DOCKER_BUILDKIT": "0"}
     engine = Engine(folder, process, env)
@@ -206,10 +215,16 @@ def debian_rootfs() -> Path:
     partial = tarball.with_suffix(f".{os.getpid()}.partial.tar")
     result = subprocess.run(
         [
-            "mmdebstrap", "--variant=minbase", f"--include={','.join(ROOTFS_PACKAGES)}",
-            DEBIAN_SUITE, str(partial), debian_mirror(),
+            "mmdebstrap",
+            "--variant=minbase",
+            f"--include={','.join(ROOTFS_PACKAGES)}",
+            DEBIAN_SUITE,
+            str(partial),
+            debian_mirror(),
         ],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     if result.returncode != 0:
         partial.unlink(missing_ok=True)
@@ -235,10 +250,21 @@ class Wheelhouse:
         """``pip download`` the wheels ``requirements`` pins (its ``--find-links`` included)."""
         result = subprocess.run(
             [
-                sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-                "--only-binary=:all:", "--dest", str(self.folder), "-r", str(requirements),
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--only-binary=:all:",
+                "--dest",
+                str(self.folder),
+                "-r",
+                str(requirements),
             ],
-            capture_output=True, text=True, timeout=900,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         if result.returncode != 0:
             raise RuntimeError(f"pip download failed: {result.stderr.strip()[-2000:]}")

@@ -66,7 +66,9 @@ def build_legacy_env() -> Path:
         venv.EnvBuilder(with_pip=True).create(staging)
         result = subprocess.run(
             [str(_python(staging)), "-m", "pip", "install", "-q", "--disable-pip-version-check", *requirements],
-            capture_output=True, text=True, timeout=900,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         if result.returncode != 0:
             shutil.rmtree(staging, ignore_errors=True)
@@ -85,7 +87,9 @@ class LegacyVetiver:
         """Run ``code`` (which must ``print(json.dumps(...))`` as its last output line)."""
         result = subprocess.run(
             [str(self.python), "-c", textwrap.dedent(code)],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
             env={**os.environ, **env, "PYTHONPATH": ""},
         )
         if result.returncode != 0:

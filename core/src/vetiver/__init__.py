@@ -62,7 +62,18 @@ _EXPORTS: dict[str, str] = {
     "monitoring_dashboard": "vetiver.monitor.templates",
 }
 
-_SUBMODULES = {"mock", "data", "server", "helpers", "handlers", "plugins", "hookspecs", "prototype", "errors", "monitor"}
+_SUBMODULES = {
+    "mock",
+    "data",
+    "server",
+    "helpers",
+    "handlers",
+    "plugins",
+    "hookspecs",
+    "prototype",
+    "errors",
+    "monitor",
+}
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 

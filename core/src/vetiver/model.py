@@ -50,9 +50,7 @@ class VetiverModel:
         **kwargs: Any,
     ) -> None:
         if "ptype_data" in kwargs:
-            warnings.warn(
-                "argument ptype_data is deprecated, use prototype_data", DeprecationWarning, stacklevel=2
-            )
+            warnings.warn("argument ptype_data is deprecated, use prototype_data", DeprecationWarning, stacklevel=2)
             prototype_data = kwargs.pop("ptype_data")
         if kwargs:
             raise UnexpectedArgumentError(f"VetiverModel() got unexpected arguments: {', '.join(sorted(kwargs))}")
@@ -142,7 +140,9 @@ def _vetiver_meta(meta: Any) -> dict:
         "required_pkgs": user.get("required_pkgs"),
         "python_version": user.get("python_version"),
     }
-    legacy["user"] = {k: v for k, v in user.items() if k not in {"ptype", "required_pkgs", "python_version", "save_ptype"}}
+    legacy["user"] = {
+        k: v for k, v in user.items() if k not in {"ptype", "required_pkgs", "python_version", "save_ptype"}
+    }
     return legacy
 
 

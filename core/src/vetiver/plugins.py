@@ -242,7 +242,9 @@ def call_isolated(hook_name: str, **kwargs: Any) -> Iterator[tuple[Any, PluginIn
             _record_failure(
                 state(),
                 PluginFailure(
-                    info.name, info.distribution, info.version,
+                    info.name,
+                    info.distribution,
+                    info.version,
                     f"hook {hook_name} raised {_describe_error(error)}",
                 ),
             )

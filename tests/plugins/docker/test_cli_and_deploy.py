@@ -27,7 +27,10 @@ esac
 
 def vetiver_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [VETIVER, *args], capture_output=True, text=True, timeout=300,
+        [VETIVER, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "PINS_ALLOW_PICKLE_READ": "", **env},
     )
 
@@ -50,8 +53,18 @@ def test_docker_target_is_registered():
 
 
 def test_prepare_writes_the_context(pinned, tmp_path):
-    result = vetiver_cli("prepare", "docker", str(pinned.path), pinned.name, "--path", str(tmp_path / "ctx"),
-                         "--allow-pickle", "--kubernetes", "--replicas", "2")
+    result = vetiver_cli(
+        "prepare",
+        "docker",
+        str(pinned.path),
+        pinned.name,
+        "--path",
+        str(tmp_path / "ctx"),
+        "--allow-pickle",
+        "--kubernetes",
+        "--replicas",
+        "2",
+    )
     assert result.returncode == 0, result.stderr
     assert "wrote docker bundle" in result.stdout
     assert (tmp_path / "ctx" / "Dockerfile").exists()
@@ -67,7 +80,13 @@ def test_prepare_without_consent_says_how_to_give_it(pinned, tmp_path):
 
 def test_deploy_without_an_engine_prints_the_command_to_run(pinned, tmp_path):
     result = vetiver_cli(
-        "deploy", "docker", str(pinned.path), pinned.name, "--tag", "cars:1", "--allow-pickle",
+        "deploy",
+        "docker",
+        str(pinned.path),
+        pinned.name,
+        "--tag",
+        "cars:1",
+        "--allow-pickle",
         DOCKER_HOST=f"unix://{tmp_path}/no-such.sock",
     )
     assert result.returncode == 1
@@ -82,7 +101,13 @@ def test_deploy_without_an_engine_prints_the_command_to_run(pinned, tmp_path):
 
 def test_deploy_without_a_docker_command(pinned, tmp_path):
     result = vetiver_cli(
-        "deploy", "docker", str(pinned.path), pinned.name, "--allow-pickle", "--path", str(tmp_path / "ctx"),
+        "deploy",
+        "docker",
+        str(pinned.path),
+        pinned.name,
+        "--allow-pickle",
+        "--path",
+        str(tmp_path / "ctx"),
         PATH=str(Path(sys.executable).parent),
     )
     assert result.returncode == 1
@@ -92,7 +117,15 @@ def test_deploy_without_a_docker_command(pinned, tmp_path):
 
 def test_deploy_builds_with_progress_and_returns_the_tag(pinned, tmp_path, fake_docker):
     result = vetiver_cli(
-        "deploy", "docker", str(pinned.path), pinned.name, "--allow-pickle", "--tag", "cars:1", "--network", "host",
+        "deploy",
+        "docker",
+        str(pinned.path),
+        pinned.name,
+        "--allow-pickle",
+        "--tag",
+        "cars:1",
+        "--network",
+        "host",
         **fake_docker,
     )
     assert result.returncode == 0, result.stderr
@@ -105,8 +138,15 @@ def test_deploy_builds_with_progress_and_returns_the_tag(pinned, tmp_path, fake_
 
 def test_a_failed_build_is_one_clear_line(pinned, tmp_path, fake_docker):
     result = vetiver_cli(
-        "deploy", "docker", str(pinned.path), pinned.name, "--allow-pickle", "--path", str(tmp_path / "ctx"),
-        FAKE_BUILD_EXIT="1", **fake_docker,
+        "deploy",
+        "docker",
+        str(pinned.path),
+        pinned.name,
+        "--allow-pickle",
+        "--path",
+        str(tmp_path / "ctx"),
+        FAKE_BUILD_EXIT="1",
+        **fake_docker,
     )
     assert result.returncode == 1
     assert "docker build of cars:" in result.stderr and "failed (exit 1)" in result.stderr

@@ -105,9 +105,9 @@ def test_plain_numeric_estimators_get_arrays_after_a_probe(recwarn):
 def test_estimators_routing_columns_by_name_keep_dataframes():
     X = _frame()
     y = 3 * X["size"]
-    pipeline = make_pipeline(
-        ColumnTransformer([("num", StandardScaler(), ["size", "rooms"])]), LinearRegression()
-    ).fit(X[["size", "rooms"]], y)
+    pipeline = make_pipeline(ColumnTransformer([("num", StandardScaler(), ["size", "rooms"])]), LinearRegression()).fit(
+        X[["size", "rooms"]], y
+    )
     model = vetiver.VetiverModel(pipeline, "p", prototype_data=X[["size", "rooms"]])
     rows = X[["size", "rooms"]].head(3)
     assert model.handler_predict(rows) == pytest.approx(pipeline.predict(rows).tolist())

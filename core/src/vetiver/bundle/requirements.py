@@ -161,7 +161,9 @@ def render(
         via = ", ".join(sorted(dist.required_by))
         lines.append(f"    # via {via}")
         if built:
-            lines.append(f"    # not on a package index: built from {dist.direct_url['url']} as {find_links}/{built[1]}")
+            lines.append(
+                f"    # not on a package index: built from {dist.direct_url['url']} as {find_links}/{built[1]}"
+            )
         elif version is None:
             lines.append("    # not installed here, so not pinned")
     return "\n".join(lines) + "\n"

@@ -213,4 +213,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"vetiver: error: {message}", file=sys.stderr)
         return EXIT_ERROR
-

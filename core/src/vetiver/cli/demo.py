@@ -30,7 +30,9 @@ def pin_demo_model(board_path: str) -> str:
 
     features = data.load("mtcars").drop(columns="cyl")
     model = VetiverModel(
-        mock.get_mtcars_model(), DEMO_PIN, prototype_data=features.head(1),
+        mock.get_mtcars_model(),
+        DEMO_PIN,
+        prototype_data=features.head(1),
         description="Predicts an mtcars car's number of cylinders (vetiver demo)",
     )
     Path(board_path).mkdir(parents=True, exist_ok=True)

@@ -32,4 +32,3 @@ def handler_for_model_by_declared_type(model: Any, prototype_data: Any) -> BaseH
         if isinstance(declared, type) and isinstance(model, declared):
             return cls(model, prototype_data)
     return None
-

@@ -63,21 +63,24 @@ def _connect(url: str, **options: Any) -> Any:
 def storage_backends() -> list[StorageBackend]:
     return [
         StorageBackend(
-            "file", ("file", "local", ""), _folder,
+            "file",
+            ("file", "local", ""),
+            _folder,
             description="a local folder board (the default for plain paths)",
         ),
         StorageBackend("temp", ("temp",), _temp, description="a temporary folder board"),
         StorageBackend(
             "s3", ("s3", "s3a"), _s3, packages=("s3fs",), description="Amazon S3 (and S3-compatible) buckets"
         ),
-        StorageBackend(
-            "gs", ("gs", "gcs"), _gcs, packages=("gcsfs",), description="Google Cloud Storage buckets"
-        ),
+        StorageBackend("gs", ("gs", "gcs"), _gcs, packages=("gcsfs",), description="Google Cloud Storage buckets"),
         StorageBackend(
             "az", ("az", "abfs", "abfss"), _azure, packages=("adlfs",), description="Azure Data Lake / Blob storage"
         ),
         StorageBackend(
-            "connect", ("connect", "connect+http", "rsc"), _connect,
-            packages=("rsconnect-python",), description="Posit Connect",
+            "connect",
+            ("connect", "connect+http", "rsc"),
+            _connect,
+            packages=("rsconnect-python",),
+            description="Posit Connect",
         ),
     ]

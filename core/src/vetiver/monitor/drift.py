@@ -15,7 +15,17 @@ from ..errors import MonitorError
 from . import drift_stats
 from .profile import ColumnProfile, ReferenceProfile, finite_values, profile_frame
 
-DRIFT_COLUMNS = ["feature", "kind", "method", "statistic", "p_value", "threshold", "verdict", "n_reference", "n_current"]
+DRIFT_COLUMNS = [
+    "feature",
+    "kind",
+    "method",
+    "statistic",
+    "p_value",
+    "threshold",
+    "verdict",
+    "n_reference",
+    "n_current",
+]
 NO_DRIFT, POSSIBLE_DRIFT, DRIFT = "no drift", "possible drift", "drift"
 DATASET = "(dataset)"
 DEFAULT_DRIFT_SHARE = 0.5
@@ -99,7 +109,9 @@ def compute_drift(
     wanted = list(template.columns) if columns is None else list(columns)
     absent = [c for c in wanted if c not in template.columns or c not in current.columns]
     if columns is not None and absent:
-        raise MonitorError(f"column(s) {', '.join(map(repr, absent))} are not in both the reference and the current data")
+        raise MonitorError(
+            f"column(s) {', '.join(map(repr, absent))} are not in both the reference and the current data"
+        )
     wanted = [c for c in wanted if c not in absent]
     if not wanted:
         raise MonitorError("the reference and the current data share no column to compare")
@@ -124,7 +136,9 @@ def _frame(data: Any, what: str) -> Any:
     import pandas as pd
 
     if not isinstance(data, pd.DataFrame):
-        raise MonitorError(f"{what} data must be a pandas DataFrame (or the reference a profile), not {type(data).__name__}")
+        raise MonitorError(
+            f"{what} data must be a pandas DataFrame (or the reference a profile), not {type(data).__name__}"
+        )
     return data
 
 
@@ -142,7 +156,9 @@ def _methods_for(column: ColumnProfile, methods: Sequence[str] | None,
         return list(DEFAULT_METHODS[column.kind])
     unknown = [m for m in chosen if m not in DEFAULT_THRESHOLDS]
     if unknown:
-        raise MonitorError(f"unknown drift method(s) {', '.join(map(repr, unknown))}; choose from {', '.join(DEFAULT_THRESHOLDS)}")
+        raise MonitorError(
+            f"unknown drift method(s) {', '.join(map(repr, unknown))}; choose from {', '.join(DEFAULT_THRESHOLDS)}"
+        )
     return [m for m in chosen if m in applicable]
 
 

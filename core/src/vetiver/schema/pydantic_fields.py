@@ -31,7 +31,6 @@ def create_prototype(**fields: Any) -> type[Prototype]:
     return pydantic.create_model("prototype", __base__=Prototype, **fields)
 
 
-
 _NUMERIC_ARGS = {
     "minimum": "ge",
     "maximum": "le",

@@ -175,7 +175,6 @@ class TableSchema:
         return _convert_frame(self, frame)
 
 
-
 def _column_to_property(col: Column) -> dict:
     prop: dict[str, Any] = {}
     if col.kind in _KIND_TYPES:

@@ -7,7 +7,6 @@ row only happens on the error path, to describe at most ``_MAX_ROWS`` bad rows p
 Rows in errors are 0-based positions in the request body (as 0.2.6's ``('body', 0, 'B')``).
 """
 
-
 from __future__ import annotations
 
 import re

@@ -58,8 +58,14 @@ def _write_model(board: Any, model: VetiverModel, versioned: bool | None) -> Any
     if pinstore.is_connect(board) and model_format.pin_type == "joblib":
         # Connect publishes each version as one bundle, atomically; pins knows that protocol.
         return board.pin_write(
-            model.model, name=name, type="joblib", title=title, description=model.description,
-            metadata=user, versioned=versioned, force_identical_write=False,
+            model.model,
+            name=name,
+            type="joblib",
+            title=title,
+            description=model.description,
+            metadata=user,
+            versioned=versioned,
+            force_identical_write=False,
         )
 
     with tempfile.TemporaryDirectory(prefix="vetiver-save-") as tmp:
@@ -68,8 +74,14 @@ def _write_model(board: Any, model: VetiverModel, versioned: bool | None) -> Any
         if pinstore.is_connect(board):
             return board.pin_upload([str(path)], name=name, title=title, description=model.description, metadata=user)
         return pinstore.write_version(
-            board, name, [path], pin_type=model_format.pin_type, title=title,
-            description=model.description, user=user, versioned=versioned,
+            board,
+            name,
+            [path],
+            pin_type=model_format.pin_type,
+            title=title,
+            description=model.description,
+            user=user,
+            versioned=versioned,
         )
 
 

@@ -159,7 +159,9 @@ class HandlerConformance:
 
     @pytest.fixture
     def model(self) -> Any:
-        pytest.fail("HandlerConformance subclasses must define a `model` fixture returning a fitted model", pytrace=False)
+        pytest.fail(
+            "HandlerConformance subclasses must define a `model` fixture returning a fitted model", pytrace=False
+        )
 
     @pytest.fixture
     def prototype_data(self) -> Any:
@@ -167,7 +169,9 @@ class HandlerConformance:
 
     @pytest.fixture
     def sample_data(self) -> Any:
-        pytest.fail("HandlerConformance subclasses must define a `sample_data` fixture: a DataFrame of >= 2 rows", pytrace=False)
+        pytest.fail(
+            "HandlerConformance subclasses must define a `sample_data` fixture: a DataFrame of >= 2 rows", pytrace=False
+        )
 
     @pytest.fixture
     def expected(self) -> Any:

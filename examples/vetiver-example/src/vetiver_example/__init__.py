@@ -86,12 +86,18 @@ def _add_info_route(api: Any) -> None:
 def _serve(app: Any, *, host: str, port: int, workers: int = 1, **options: Any) -> None:
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, workers=workers, log_level="warning", factory=isinstance(app, str), **options)
+    uvicorn.run(
+        app, host=host, port=port, workers=workers, log_level="warning", factory=isinstance(app, str), **options
+    )
 
 
 @hookimpl
 def serving_runtimes() -> list[ServingRuntime]:
-    return [ServingRuntime("example", _serve, extend_app=_add_info_route, description="uvicorn, quietly, with /example-info")]
+    return [
+        ServingRuntime(
+            "example", _serve, extend_app=_add_info_route, description="uvicorn, quietly, with /example-info"
+        )
+    ]
 
 
 # --- deploy target -------------------------------------------------------------------------------

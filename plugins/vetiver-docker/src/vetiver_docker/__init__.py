@@ -16,9 +16,28 @@ from vetiver.hookspecs import DeployTarget, hookimpl
 __version__ = "0.3.0"
 
 OPTIONS = (
-    "base_image", "host", "port", "workers", "runtime", "rspm_env", "bundle", "allow_pickle", "packages", "board_url",
-    "kubernetes", "image", "replicas", "max_replicas", "cpu_request", "memory_request", "memory_limit",
-    "target_cpu", "overwrite", "tag", "path", "network",
+    "base_image",
+    "host",
+    "port",
+    "workers",
+    "runtime",
+    "rspm_env",
+    "bundle",
+    "allow_pickle",
+    "packages",
+    "board_url",
+    "kubernetes",
+    "image",
+    "replicas",
+    "max_replicas",
+    "cpu_request",
+    "memory_request",
+    "memory_limit",
+    "target_cpu",
+    "overwrite",
+    "tag",
+    "path",
+    "network",
 )
 
 

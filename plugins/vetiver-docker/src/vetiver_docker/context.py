@@ -20,7 +20,9 @@ from .dockerfile import ImageSpec, PinSource, default_base_image, render_dockerf
 
 KUBERNETES_DIR = "kubernetes"
 IMAGE_BOARD = "/vetiver/board"
-KUBERNETES_OPTIONS = frozenset({"replicas", "max_replicas", "cpu_request", "memory_request", "memory_limit", "target_cpu"})
+KUBERNETES_OPTIONS = frozenset(
+    {"replicas", "max_replicas", "cpu_request", "memory_request", "memory_limit", "target_cpu"}
+)
 
 
 def _as_list(value: str | Iterable[str] | None) -> list[str]:

@@ -134,7 +134,10 @@ def autoscaler(spec: KubernetesSpec) -> dict[str, Any]:
             "metrics": [
                 {
                     "type": "Resource",
-                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": spec.target_cpu}},
+                    "resource": {
+                        "name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": spec.target_cpu},
+                    },
                 }
             ],
         },

@@ -168,5 +168,7 @@ def _single_tensor(output: Any) -> Any:
     import torch
 
     if not isinstance(output, torch.Tensor):
-        raise ModelOutputError(f"TorchHandler serves modules returning one tensor; this one returned {type(output).__name__}")
+        raise ModelOutputError(
+            f"TorchHandler serves modules returning one tensor; this one returned {type(output).__name__}"
+        )
     return output
