@@ -31,3 +31,20 @@ def test_public_names_resolve_without_frameworks():
         """
     )
     assert loaded == []
+
+
+def test_monitoring_names_load_without_plotting_or_statistics():
+    loaded = run_python(
+        """
+        import json, sys
+        import vetiver
+        for name in ["compute_metrics", "pin_metrics", "plot_metrics", "model_card", "monitoring_dashboard",
+                     "_rolling_df"]:
+            getattr(vetiver, name)
+        import vetiver.monitor
+        for name in vetiver.monitor.__all__:
+            getattr(vetiver.monitor, name)
+        print(json.dumps([m for m in ["plotly", "scipy", "sklearn", "torch", "xgboost"] if m in sys.modules]))
+        """
+    )
+    assert loaded == []

@@ -57,6 +57,13 @@ _EXPORTS: dict[str, str] = {
     "get_mtcars_model": "vetiver.mock",
     # plugin authoring
     "hookimpl": "vetiver.hookspecs",
+    # monitoring (0.2.6 names; plotly and scipy load only when a function needs them)
+    "compute_metrics": "vetiver.monitor.metrics",
+    "pin_metrics": "vetiver.monitor.metrics_pin",
+    "plot_metrics": "vetiver.monitor.plots",
+    "_rolling_df": "vetiver.monitor.windows",
+    "model_card": "vetiver.monitor.templates",
+    "monitoring_dashboard": "vetiver.monitor.templates",
 }
 
 # public name -> (plugin module that defines it, distribution to install for it)
@@ -64,7 +71,18 @@ _PLUGIN_EXPORTS: dict[str, tuple[str, str]] = {
     "deploy_sagemaker": ("vetiver_sagemaker", "vetiver-sagemaker"),
 }
 
-_SUBMODULES = {"mock", "data", "server", "helpers", "handlers", "plugins", "hookspecs", "prototype", "errors"}
+_SUBMODULES = {
+    "mock",
+    "data",
+    "server",
+    "helpers",
+    "handlers",
+    "plugins",
+    "hookspecs",
+    "prototype",
+    "errors",
+    "monitor",
+}
 
 __all__ = sorted([*_EXPORTS, *_PLUGIN_EXPORTS, *_SUBMODULES, "__version__"])
 
@@ -111,6 +129,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
     from .mock import get_mock_data, get_mock_model, get_mtcars_model
     from .model import VetiverModel
     from .rsconnect import ConnectServer, deploy_connect, deploy_rsconnect
+    from .monitor.metrics import compute_metrics
+    from .monitor.metrics_pin import pin_metrics
+    from .monitor.plots import plot_metrics
+    from .monitor.templates import model_card, monitoring_dashboard
+    from .monitor.windows import _rolling_df
     from .schema.infer import vetiver_create_prototype, vetiver_create_ptype
     from .schema.pydantic_fields import Prototype, create_prototype
     from .serving.api import VetiverAPI

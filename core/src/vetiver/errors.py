@@ -171,3 +171,15 @@ class InvalidPinNameError(PinError, ValueError):
 
 class PinSignatureError(PinError):
     """A board read with a signing key holds a pin that is unsigned or signed with another key."""
+
+
+# --- monitoring ------------------------------------------------------------------------------------
+
+
+class MonitorError(VetiverError, ValueError):
+    """Monitoring input that cannot be used: a missing column, an unknown period or method
+    (a ``ValueError``, as 0.2.6's monitoring functions raised)."""
+
+
+class MissingDependencyError(VetiverError, ImportError):
+    """An optional dependency of monitoring (plotly, scipy) is not installed."""

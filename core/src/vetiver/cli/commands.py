@@ -186,7 +186,7 @@ def _load_extra_commands() -> None:
     # Core modules that contribute subcommands; imported lazily so `vetiver plugins` stays fast.
     import importlib
 
-    for module in ("vetiver.cli.serve", "vetiver.cli.demo", "vetiver.cli.plugin"):
+    for module in ("vetiver.cli.serve", "vetiver.cli.demo", "vetiver.cli.plugin", "vetiver.cli.monitor"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:

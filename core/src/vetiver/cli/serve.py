@@ -101,6 +101,10 @@ def setup(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-check-prototype", action="store_true", help="do not validate request bodies")
     parser.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
+    parser.add_argument(
+        "--log-predictions", metavar="DIR", default=env("VETIVER_LOG_PREDICTIONS") or None,
+        help="log every prediction to this folder (date-partitioned Parquet) [VETIVER_LOG_PREDICTIONS]",
+    )  # fmt: skip
     # The top-level --debug also works after the subcommand.
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -129,6 +133,7 @@ def _settings(args: argparse.Namespace) -> ServeSettings:
         extra_columns="forbid" if args.forbid_extra_columns else os.environ.get("VETIVER_EXTRA_COLUMNS") or "ignore",
         access_log=not args.no_access_log,
         check_prototype=not args.no_check_prototype,
+        log_predictions=args.log_predictions,
     )
 
 

@@ -71,6 +71,9 @@ class VetiverAPI:
         api_key_header: The header carrying the API key (``Authorization`` accepts
             ``Key <key>`` and ``Bearer <key>`` too).
         access_log: Log one line per request to the ``vetiver.access`` logger.
+        log_predictions: Log every prediction (inputs, outputs, model version, time, request
+            id) to this folder as a date-partitioned Parquet dataset, or to a
+            :class:`~vetiver.monitor.PredictionLogger`; responses then carry ``X-Request-ID``.
 
     Attributes:
         app: The ASGI application (a starlette app) to serve.
@@ -90,6 +93,7 @@ class VetiverAPI:
         api_key: str | None = None,
         api_key_header: str = "Authorization",
         access_log: bool = True,
+        log_predictions: Any = None,
         **kwargs: Any,
     ) -> None:
         if "check_ptype" in kwargs:
@@ -114,13 +118,21 @@ class VetiverAPI:
 
         # 0.2.6 declared handler_startup but never called it; vetiver-R calls it when the API is built.
         model.handler.handler_startup()
+        self.prediction_log = None
+        if log_predictions is not None:
+            from ..monitor import serving_hook
+
+            self._logging = serving_hook
+            self.prediction_log = serving_hook.open_prediction_log(log_predictions, model)
 
         self.app = Starlette(
             routes=self._fixed_routes(),
             middleware=[
                 Middleware(OpsMiddleware, api_key=api_key, api_key_header=api_key_header, access_log=access_log)
             ],
+            lifespan=self.prediction_log.lifespan if self.prediction_log is not None else None,
         )
+        self.app.state.prediction_log = self.prediction_log  # for app wrappers (the multi-worker factory)
         self.vetiver_post(model.handler_predict, "predict", check_prototype=check_prototype)
 
     def __repr__(self) -> str:
@@ -308,7 +320,7 @@ class _PostEndpoint:
         self.array_ok = array_ok
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        content_type = accept = content_length = None
+        content_type = accept = content_length = request_id = None
         for key, value in scope["headers"]:
             if key == b"content-type":
                 content_type = value.decode("latin-1")
@@ -316,15 +328,20 @@ class _PostEndpoint:
                 accept = value.decode("latin-1")
             elif key == b"content-length":
                 content_length = value
+            elif key == b"x-request-id":
+                request_id = value
+        log = self.api.prediction_log
+        if log is not None:
+            request_id = self.api._logging.request_id(request_id)
         try:
             body = await read_body(receive, content_length, self.api.max_body_size)
             if body is None:
                 return  # the client went away
             # Arrow bodies may be compressed: small on the wire, bounded but not cheap to decode.
             if len(body) > THREAD_THRESHOLD or (content_type is not None and "arrow" in content_type):
-                payload, media = await anyio.to_thread.run_sync(self._respond, body, content_type, accept)
+                payload, media = await anyio.to_thread.run_sync(self._respond, body, content_type, accept, request_id)
             else:
-                payload, media = self._respond(body, content_type, accept)
+                payload, media = self._respond(body, content_type, accept, request_id)
             status = 200
         except PrototypeValidationError as error:
             status, payload, media = 422, encoding.dumps(error.to_dict()), _JSON
@@ -340,18 +357,18 @@ class _PostEndpoint:
             message = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
             detail = f"{self.name} failed: {type(error).__name__}" + (f": {message}" if message else "")
             status, payload, media = 500, encoding.dumps({"detail": detail}), _JSON
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-type", media), (b"content-length", str(len(payload)).encode())],
-            }
-        )
+        headers = [(b"content-type", media), (b"content-length", str(len(payload)).encode())]
+        if log is not None:
+            headers.append((b"x-request-id", request_id.encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 
-    def _respond(self, body: bytes, content_type: str | None, accept: str | None) -> tuple[bytes, bytes]:
+    def _respond(self, body: bytes, content_type: str | None, accept: str | None,
+                 request_id: str | None = None) -> tuple[bytes, bytes]:  # fmt: skip
         data = self.api._reader.read(body, content_type, as_array=self.array_ok is not None and self.array_ok())
         result = self.call(data)
+        if self.api.prediction_log is not None:
+            self.api.prediction_log.log(request_id, self.name, data, result, self.api._logging.count_rows(data))
         if encoding.wants_arrow(accept):
             return encoding.arrow_bytes(result, self.name), _ARROW
         return encoding.dumps(encoding.shape_result(result, self.name)), _JSON

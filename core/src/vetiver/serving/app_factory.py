@@ -14,7 +14,8 @@ Environment variables: ``VETIVER_BOARD`` (board URL or folder), ``VETIVER_PIN_NA
 ``VETIVER_PIN_VERSION``, ``VETIVER_RUNTIME`` (whose ``extend_app`` is applied), ``VETIVER_API_KEY``,
 ``VETIVER_API_KEY_HEADER``, ``VETIVER_MAX_BODY_SIZE``, ``VETIVER_EXTRA_COLUMNS``
 (``ignore``/``forbid``), ``VETIVER_ACCESS_LOG`` (``0`` turns it off), ``VETIVER_CHECK_PROTOTYPE``
-(``0`` turns it off), ``VETIVER_PIN_KEY`` (the pin must be signed with it) and pins'
+(``0`` turns it off), ``VETIVER_PIN_KEY`` (the pin must be signed with it),
+``VETIVER_LOG_PREDICTIONS`` (a prediction log folder) and pins'
 ``PINS_ALLOW_PICKLE_READ``.
 """
 
@@ -49,6 +50,7 @@ class ServeSettings:
     extra_columns: str = "ignore"
     access_log: bool = True
     check_prototype: bool = True
+    log_predictions: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ServeSettings:
@@ -70,6 +72,7 @@ class ServeSettings:
             extra_columns=env.get("VETIVER_EXTRA_COLUMNS") or "ignore",
             access_log=env.get("VETIVER_ACCESS_LOG", "1").lower() not in _FALSE,
             check_prototype=env.get("VETIVER_CHECK_PROTOTYPE", "1").lower() not in _FALSE,
+            log_predictions=env.get("VETIVER_LOG_PREDICTIONS") or None,
         )
 
     def to_env(self) -> dict[str, str]:
@@ -91,6 +94,8 @@ class ServeSettings:
             env["VETIVER_API_KEY"] = self.api_key
         if self.max_body_size is not None:
             env["VETIVER_MAX_BODY_SIZE"] = str(self.max_body_size)
+        if self.log_predictions:
+            env["VETIVER_LOG_PREDICTIONS"] = self.log_predictions
         return env
 
 
@@ -113,6 +118,7 @@ def load_api(settings: ServeSettings) -> Any:
         api_key=settings.api_key,
         api_key_header=settings.api_key_header,
         access_log=settings.access_log,
+        log_predictions=settings.log_predictions,
     )
     if runtime.extend_app is not None:
         runtime.extend_app(api)
@@ -219,5 +225,9 @@ class DeferredApp:
                     await anyio.to_thread.run_sync(self._done.wait)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                # The loaded app's own lifespan never ran: close its prediction log here.
+                log = getattr(getattr(self._app, "state", None), "prediction_log", None)
+                if log is not None:
+                    log.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

@@ -12,7 +12,12 @@ from ..model import VetiverModel
 
 
 def vetiver_pin_write(
-    board: Any, model: VetiverModel, versioned: bool | None = None, *, key: str | bytes | None = None
+    board: Any,
+    model: VetiverModel,
+    versioned: bool | None = None,
+    *,
+    key: str | bytes | None = None,
+    reference_data: Any = None,
 ) -> Any:
     """Pin ``model`` to ``board`` under ``model.model_name`` and return the version's pins ``Meta``.
 
@@ -27,16 +32,29 @@ def vetiver_pin_write(
             versions (0.2.6's default).
         key: Sign the pin with this key (HMAC-SHA256, see :mod:`vetiver.storage.signing`); by
             default the ``VETIVER_PIN_KEY`` environment variable, and no signature when unset.
+        reference_data: Training or validation rows (a DataFrame). Their profile, and that of
+            the model's predictions on them, is stored with this version for drift monitoring
+            (:func:`vetiver.monitor.compute_drift`); the rows themselves are not stored.
 
     Writing content identical to the newest version is a no-op, and on an unversioned pin the
     previous version is only removed once the new one is complete.
     """
-    from .. import plugins
-    from . import pinstore, signing
     from .boards import board as board_for_url
 
     if isinstance(board, str):  # writing may create the board's folder: no existence check
         board = board_for_url(board)
+    meta = _write_model(board, model, versioned, key)
+    if reference_data is not None:
+        from ..monitor.reference_pin import pin_reference_profile
+
+        pin_reference_profile(board, model.model_name, reference_data, version=meta.version.version, model=model)
+    return meta
+
+
+def _write_model(board: Any, model: VetiverModel, versioned: bool | None, key: str | bytes | None) -> Any:
+    from .. import plugins
+    from . import pinstore, signing
+
     signing_key = signing.resolve_key(key)
     if versioned is None:
         versioned = model.versioned if model.versioned is not None else True
