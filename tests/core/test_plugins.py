@@ -169,9 +169,9 @@ def test_plugin_raising_inside_a_hook_is_isolated(tmp_path):
 
 def test_unknown_name_lists_known_and_suggests_install():
     with pytest.raises(UnknownPluginNameError) as error:
-        plugins.deploy_target("sagemaker")
+        plugins.deploy_target("azureml")
     message = str(error.value)
-    assert "bundle" in message and "pip install vetiver-sagemaker" in message
+    assert "bundle" in message and "pip install vetiver-azureml" in message
 
 
 def test_in_process_conflict_is_an_error():
