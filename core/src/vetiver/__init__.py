@@ -128,12 +128,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs; not executed at run time
     from .meta import VetiverMeta
     from .mock import get_mock_data, get_mock_model, get_mtcars_model
     from .model import VetiverModel
-    from .rsconnect import ConnectServer, deploy_connect, deploy_rsconnect
     from .monitor.metrics import compute_metrics
     from .monitor.metrics_pin import pin_metrics
     from .monitor.plots import plot_metrics
     from .monitor.templates import model_card, monitoring_dashboard
     from .monitor.windows import _rolling_df
+    from .rsconnect import ConnectServer, deploy_connect, deploy_rsconnect
     from .schema.infer import vetiver_create_prototype, vetiver_create_ptype
     from .schema.pydantic_fields import Prototype, create_prototype
     from .serving.api import VetiverAPI
