@@ -167,21 +167,9 @@ def deploy_sagemaker(
 
         model_data_url = upload_model_data(aws, board, name, version, model_data)
 
-    container: dict[str, Any] = {
-        "Image": image_uri,
-        "Environment": environment({
-            "VETIVER_BOARD": board_url,
-            "VETIVER_PIN_NAME": name,
-            "VETIVER_PIN_VERSION": version,
-            "VETIVER_RUNTIME": "sagemaker",
-            **({"PINS_ALLOW_PICKLE_READ": "1"} if uses_pickle else {}),
-            **(environment_vars or {}),
-        }),
-    }  # fmt: skip
-    if model_data_url:
-        container["ModelDataUrl"] = model_data_url
-    if registry:
-        container["ImageConfig"] = {"RepositoryAccessMode": "Vpc"}
+    container = _container(image_uri, board_url, name, version, uses_pickle=uses_pickle,
+                           environment_vars=environment_vars, model_data_url=model_data_url,
+                           registry=registry)  # fmt: skip
     model_name = unique_name(endpoint_name, "model")
     aws.call("sagemaker", "create_model", ModelName=model_name, ExecutionRoleArn=role_arn, PrimaryContainer=container,
              Tags=tags_out)  # fmt: skip
@@ -232,6 +220,29 @@ def deploy_sagemaker(
     endpoint = SageMakerEndpoint(endpoint_name, aws.region, session=aws.session, endpoint_url=endpoint_url)
     endpoint.deployment = Deployment(model_name, config_name, variant_name, image_uri, model_data_url, deleted)
     return endpoint
+
+
+def _container(image_uri: str, board_url: str, name: str, version: str, *, uses_pickle: bool,
+               environment_vars: dict[str, str] | None, model_data_url: str | None,
+               registry: str | None) -> dict[str, Any]:  # fmt: skip
+    """The model's PrimaryContainer: the image, the environment telling the vetiver runtime which pin
+    to serve, the model data to unpack into /opt/ml/model, and VPC pulls for a private registry."""
+    container: dict[str, Any] = {
+        "Image": image_uri,
+        "Environment": environment({
+            "VETIVER_BOARD": board_url,
+            "VETIVER_PIN_NAME": name,
+            "VETIVER_PIN_VERSION": version,
+            "VETIVER_RUNTIME": "sagemaker",
+            **({"PINS_ALLOW_PICKLE_READ": "1"} if uses_pickle else {}),
+            **(environment_vars or {}),
+        }),
+    }  # fmt: skip
+    if model_data_url:
+        container["ModelDataUrl"] = model_data_url
+    if registry:
+        container["ImageConfig"] = {"RepositoryAccessMode": "Vpc"}
+    return container
 
 
 def _describe_endpoint(aws: Aws, endpoint_name: str) -> dict[str, Any] | None:
