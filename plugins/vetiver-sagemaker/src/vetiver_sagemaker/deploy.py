@@ -181,7 +181,7 @@ def deploy_sagemaker(
                                  weight=0.0 if old_config is not None and mode == "add" else 1.0,
                                  serverless=serverless_settings)  # fmt: skip
     variants = [variant]
-    if old_config is not None and mode == "add":
+    if existing is not None and old_config is not None and mode == "add":
         variants = [*_current_variants(old_config, existing), variant]
     config_name = unique_name(endpoint_name, "config")
     config: dict[str, Any] = {"EndpointConfigName": config_name, "ProductionVariants": variants, "Tags": tags_out}
@@ -197,7 +197,7 @@ def deploy_sagemaker(
     else:
         from .manage import deregister_autoscaling
 
-        if mode == "replace":  # a variant being removed must not stay registered for scaling
+        if mode == "replace" and old_config is not None:  # a variant being removed must not stay registered for scaling
             deregister_autoscaling(aws, endpoint_name, [v["VariantName"] for v in old_config["ProductionVariants"]])
         aws.call("sagemaker", "update_endpoint", EndpointName=endpoint_name, EndpointConfigName=config_name)
         print(f"updating endpoint {endpoint_name} to {config_name} ({mode})", file=out, flush=True)
