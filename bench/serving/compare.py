@@ -199,6 +199,39 @@ def workloads(servers: list[Server]) -> list[str]:
     return [f"{fmt}-{n}" for fmt in formats for n in ROWS]
 
 
+def cold_starts(servers: list[Server], pythons: dict[str, Path], work: Path, repeats: int) -> dict[str, float]:
+    """Median cold start per server, one server at a time, with none of the others running."""
+    cold: dict[str, float] = {}
+    for server in servers:
+        times = []
+        for i in range(repeats):
+            running, seconds = start(server, pythons[server.env], work, work / "logs" / f"{server.name}-cold{i}.log")
+            stop(running.process)
+            times.append(seconds)
+        cold[server.name] = round(statistics.median(times), 3)
+        print(f"cold start {server.name:14} {cold[server.name]:.2f} s", flush=True)
+    return cold
+
+
+def measure_workload(running: dict[str, Running], workload: str, scripts: dict[tuple[str, str], Path], rounds: int,
+                     duration: int, connections: int) -> list[Measurement]:  # fmt: skip
+    """``rounds`` interleaved rounds of ``workload`` on every server that takes it (each round starts
+    with the next server, so drift in background load spreads evenly); the median per server."""
+    names = [name for name in running if (name, workload) in scripts]
+    runs: dict[str, list[Measurement]] = {name: [] for name in names}
+    for round_ in range(rounds):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            runs[name].append(measure(running[name], workload, scripts[(name, workload)], duration, connections))
+    results = []
+    for name in names:
+        result = median_measurement(runs[name])
+        results.append(result)
+        print(f"{name:14} {workload:14} {result.requests_per_s:9.1f} req/s  p50 {result.p50_ms:7.2f} ms"
+              f"  p99 {result.p99_ms:7.2f} ms  CPU {result.cpu_us_per_request:8.1f} us/req"
+              + (f"  ERRORS {result.errors}" if result.errors else ""), flush=True)  # fmt: skip
+    return results
+
+
 # --- reporting --------------------------------------------------------------------------------
 
 
@@ -267,17 +300,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # Cold starts first, one server at a time, with none of the others running.
         floor = python_floor(work / "model.joblib", args.cold_starts)
-        cold: dict[str, float] = {}
-        for server in chosen:
-            times = []
-            for i in range(args.cold_starts):
-                running, seconds = start(
-                    server, pythons[server.env], work, work / "logs" / f"{server.name}-cold{i}.log"
-                )
-                stop(running.process)
-                times.append(seconds)
-            cold[server.name] = round(statistics.median(times), 3)
-            print(f"cold start {server.name:14} {cold[server.name]:.2f} s", flush=True)
+        cold = cold_starts(chosen, pythons, work, args.cold_starts)
 
         # All servers run at once (idle ones cost nearly nothing) so rounds can alternate between
         # them: background load on a shared machine then affects every server alike.
@@ -293,18 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             print("every server answers the same predictions (largest relative difference "
                   f"{max(differences.values()):.1e})", flush=True)  # fmt: skip
             for workload in workloads(chosen):
-                names = [name for name in running if (name, workload) in scripts]
-                rounds: dict[str, list[Measurement]] = {name: [] for name in names}
-                for round_ in range(args.rounds):
-                    for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-                        rounds[name].append(measure(running[name], workload, scripts[(name, workload)],
-                                                    args.duration, args.connections))  # fmt: skip
-                for name in names:
-                    result = median_measurement(rounds[name])
-                    results.append(result)
-                    print(f"{name:14} {workload:14} {result.requests_per_s:9.1f} req/s  p50 {result.p50_ms:7.2f} ms"
-                          f"  p99 {result.p99_ms:7.2f} ms  CPU {result.cpu_us_per_request:8.1f} us/req"
-                          + (f"  ERRORS {result.errors}" if result.errors else ""), flush=True)  # fmt: skip
+                results += measure_workload(running, workload, scripts, args.rounds, args.duration, args.connections)
             memory = {name: proctree.memory_mib(server.process.pid) for name, server in running.items()}
         finally:
             for server in running.values():

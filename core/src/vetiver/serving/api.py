@@ -20,7 +20,7 @@ import logging
 import threading
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 from starlette.applications import Starlette
@@ -36,6 +36,9 @@ from .bodies import BodyReader, UnsupportedMediaType
 from .body_limits import DecodedTooLarge
 from .client import predict, vetiver_endpoint
 from .middleware import OpsMiddleware
+
+if TYPE_CHECKING:
+    from ..schema.types import TableSchema
 
 __all__ = ["VetiverAPI", "predict", "vetiver_endpoint"]
 
@@ -151,20 +154,20 @@ class VetiverAPI:
             Route("/metadata", _json_bytes(meta)),
         ]
         if self.show_prototype and self.schema is not None:
-            routes.append(Route("/prototype", self._prototype_endpoint()))
+            routes.append(Route("/prototype", self._prototype_endpoint(self.schema)))
         if self.model.metadata.url:
             # 0.2.6 answered repr(url), a string wrapped in quotes; the plain URL is what clients need.
             routes.append(Route("/pin-url", _json_bytes(encoding.dumps(self.model.metadata.url))))
         return routes
 
-    def _prototype_endpoint(self) -> Callable[[Request], Any]:
+    def _prototype_endpoint(self, schema: TableSchema) -> Callable[[Request], Any]:
         """0.2.6's exact body; ``?format=lossless`` gives the lossless schema (see
         :mod:`vetiver.schema.legacy_prototype`)."""
         from ..schema.legacy_prototype import legacy_prototype_json, prototype_title
 
         title = prototype_title(self.model.handler.prototype_data)
         legacy = encoding.dumps(legacy_prototype_json(self.model.prototype, title))
-        lossless = encoding.dumps({**self.schema.to_json_schema(), "title": title})
+        lossless = encoding.dumps({**schema.to_json_schema(), "title": title})
 
         async def endpoint(request: Request) -> Response:
             body = lossless if request.query_params.get("format") == "lossless" else legacy

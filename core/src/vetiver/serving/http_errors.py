@@ -10,15 +10,19 @@ requests.exceptions.HTTPError``, so 0.2.6 code keeps working. The class is built
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import VetiverError
 
+if TYPE_CHECKING:
+    import httpx
+
 
 @functools.cache
-def predict_http_error() -> type[Exception]:
+def predict_http_error() -> type[httpx.HTTPStatusError]:
     """The ``PredictHTTPError`` class (deriving from ``requests.exceptions.HTTPError`` too when
-    requests is importable)."""
+    requests is importable). Typed as its httpx base, whose constructor it shares:
+    ``(message, *, request, response)``."""
     import httpx
 
     bases: list[type] = [VetiverError, httpx.HTTPStatusError]
@@ -35,5 +39,6 @@ def predict_http_error() -> type[Exception]:
         self.request = request
         self.response = response
 
-    return type("PredictHTTPError", tuple(bases), {"__init__": __init__, "__module__": __name__,
+    made = type("PredictHTTPError", tuple(bases), {"__init__": __init__, "__module__": __name__,
                                                    "__doc__": "An HTTP error status from vetiver.predict."})  # fmt: skip
+    return cast("type[httpx.HTTPStatusError]", made)

@@ -12,6 +12,7 @@ accepts or rejects it with precise errors; tests check both paths agree.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Sequence
 from operator import attrgetter
 
@@ -44,7 +45,8 @@ class RecordsDecoder:
             forbid_unknown_fields=forbid_extra,
             gc=False,  # rows hold only numbers: no reference cycles to track
         )
-        self._decoder = msgspec.json.Decoder(list[row])
+        # list[row] spelled as the alias it evaluates to: ``row`` is a class made at run time.
+        self._decoder = msgspec.json.Decoder(types.GenericAlias(list, (row,)))
         # One getter per column: filling each column of the array from its own iterator is faster
         # than flattening row tuples.
         self._columns = [attrgetter(field) for field in fields]

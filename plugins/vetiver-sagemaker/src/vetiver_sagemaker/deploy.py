@@ -167,21 +167,9 @@ def deploy_sagemaker(
 
         model_data_url = upload_model_data(aws, board, name, version, model_data)
 
-    container: dict[str, Any] = {
-        "Image": image_uri,
-        "Environment": environment({
-            "VETIVER_BOARD": board_url,
-            "VETIVER_PIN_NAME": name,
-            "VETIVER_PIN_VERSION": version,
-            "VETIVER_RUNTIME": "sagemaker",
-            **({"PINS_ALLOW_PICKLE_READ": "1"} if uses_pickle else {}),
-            **(environment_vars or {}),
-        }),
-    }  # fmt: skip
-    if model_data_url:
-        container["ModelDataUrl"] = model_data_url
-    if registry:
-        container["ImageConfig"] = {"RepositoryAccessMode": "Vpc"}
+    container = _container(image_uri, board_url, name, version, uses_pickle=uses_pickle,
+                           environment_vars=environment_vars, model_data_url=model_data_url,
+                           registry=registry)  # fmt: skip
     model_name = unique_name(endpoint_name, "model")
     aws.call("sagemaker", "create_model", ModelName=model_name, ExecutionRoleArn=role_arn, PrimaryContainer=container,
              Tags=tags_out)  # fmt: skip
@@ -193,7 +181,7 @@ def deploy_sagemaker(
                                  weight=0.0 if old_config is not None and mode == "add" else 1.0,
                                  serverless=serverless_settings)  # fmt: skip
     variants = [variant]
-    if old_config is not None and mode == "add":
+    if existing is not None and old_config is not None and mode == "add":
         variants = [*_current_variants(old_config, existing), variant]
     config_name = unique_name(endpoint_name, "config")
     config: dict[str, Any] = {"EndpointConfigName": config_name, "ProductionVariants": variants, "Tags": tags_out}
@@ -209,7 +197,7 @@ def deploy_sagemaker(
     else:
         from .manage import deregister_autoscaling
 
-        if mode == "replace":  # a variant being removed must not stay registered for scaling
+        if mode == "replace" and old_config is not None:  # a variant being removed must not stay registered for scaling
             deregister_autoscaling(aws, endpoint_name, [v["VariantName"] for v in old_config["ProductionVariants"]])
         aws.call("sagemaker", "update_endpoint", EndpointName=endpoint_name, EndpointConfigName=config_name)
         print(f"updating endpoint {endpoint_name} to {config_name} ({mode})", file=out, flush=True)
@@ -232,6 +220,29 @@ def deploy_sagemaker(
     endpoint = SageMakerEndpoint(endpoint_name, aws.region, session=aws.session, endpoint_url=endpoint_url)
     endpoint.deployment = Deployment(model_name, config_name, variant_name, image_uri, model_data_url, deleted)
     return endpoint
+
+
+def _container(image_uri: str, board_url: str, name: str, version: str, *, uses_pickle: bool,
+               environment_vars: dict[str, str] | None, model_data_url: str | None,
+               registry: str | None) -> dict[str, Any]:  # fmt: skip
+    """The model's PrimaryContainer: the image, the environment telling the vetiver runtime which pin
+    to serve, the model data to unpack into /opt/ml/model, and VPC pulls for a private registry."""
+    container: dict[str, Any] = {
+        "Image": image_uri,
+        "Environment": environment({
+            "VETIVER_BOARD": board_url,
+            "VETIVER_PIN_NAME": name,
+            "VETIVER_PIN_VERSION": version,
+            "VETIVER_RUNTIME": "sagemaker",
+            **({"PINS_ALLOW_PICKLE_READ": "1"} if uses_pickle else {}),
+            **(environment_vars or {}),
+        }),
+    }  # fmt: skip
+    if model_data_url:
+        container["ModelDataUrl"] = model_data_url
+    if registry:
+        container["ImageConfig"] = {"RepositoryAccessMode": "Vpc"}
+    return container
 
 
 def _describe_endpoint(aws: Aws, endpoint_name: str) -> dict[str, Any] | None:

@@ -137,10 +137,15 @@ def delete_model(aws: Aws, model_name: str) -> None:
 
     described = aws.call("sagemaker", "describe_model", ModelName=model_name)
     url = (described.get("PrimaryContainer") or {}).get("ModelDataUrl")
-    ours = bool(url) and url.endswith(f"/{TARBALL}") and f"{TAG_PREFIX}pin_name" in _tags(aws, described["ModelArn"])
+    # the tarball vetiver uploaded for this pinned model, else None (a model made some other way)
+    our_tarball = (
+        url
+        if url and url.endswith(f"/{TARBALL}") and f"{TAG_PREFIX}pin_name" in _tags(aws, described["ModelArn"])
+        else None
+    )
     aws.call("sagemaker", "delete_model", ModelName=model_name)
-    if ours:
-        delete_model_data(aws, url)
+    if our_tarball:
+        delete_model_data(aws, our_tarball)
 
 
 def delete_config_and_models(

@@ -30,7 +30,7 @@ class SKLearnHandler(BaseHandler):
     prediction_types: ClassVar[tuple[str, ...]] = ("predict", "predict_proba", "predict_log_proba")
     _format_choice: str = "joblib"
 
-    @property  # type: ignore[override]
+    @property
     def model_format(self) -> str:
         """The model format pins of this model are written in: ``"joblib"`` (the default; vetiver
         0.2.6 and plain pins read it, readers need pickle consent) or ``"skops"`` (no pickle, see
