@@ -136,7 +136,8 @@ def test_rsconnect_cli_sees_a_crashing_draft_fail_verification(connect, tmp_path
     assert "Could not access the deployed content" in result.stdout + result.stderr
 
 
-def test_rsconnect_programmatic_path_of_vetiver_0_2_6(connect, tmp_path):
+def test_rsconnect_programmatic_path_of_vetiver_0_2_6(connect, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # rsconnect records the deployment in ./rsconnect-python/
     actions = pytest.importorskip("rsconnect.actions")
     rsconnect_api = pytest.importorskip("rsconnect.api")
     app = write_app_dir(tmp_path / "app", "programmatic")
