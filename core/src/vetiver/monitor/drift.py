@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import MonitorError
 from . import drift_stats
-from .profile import ColumnProfile, ReferenceProfile, finite_values, profile_frame
+from .profile import ColumnProfile, NumericProfile, ReferenceProfile, finite_values, profile_frame
 
 DRIFT_COLUMNS = [
     "feature",
@@ -190,6 +190,9 @@ def _compare(column: ColumnProfile, method: str, current: Any, reference: Any | 
     elif method == "chi2":
         statistic, p_value = drift_stats.chi_square(reference_counts, current_counts)
     else:
+        # ks and wasserstein: _methods chooses them for numeric columns only.
+        if not isinstance(column, NumericProfile):
+            raise MonitorError(f"{method} applies to numeric columns only, not to {column.name!r}")
         values = finite_values(current)
         if reference is None:
             if method == "ks":

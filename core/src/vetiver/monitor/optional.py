@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from ..errors import MissingDependencyError, MonitorError
 
 __all__ = ["MissingDependencyError", "MonitorError", "require"]
 
 
-def require(module: str, purpose: str) -> object:
+def require(module: str, purpose: str) -> ModuleType:
     """Import ``module`` for ``purpose``, or say which extra installs it."""
     import importlib
 

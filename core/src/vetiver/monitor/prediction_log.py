@@ -230,7 +230,7 @@ class PredictionLogger:
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        if self.board is not None:
+        if self.path is None:  # then a board: __init__ takes exactly one of the two
             from .frame_pins import write_frame
 
             write_frame(self.board, self.pin_name, table.to_pandas(), pin_type="parquet", versioned=True,

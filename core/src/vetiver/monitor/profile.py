@@ -220,7 +220,7 @@ def profile_column(name: str, values: Any, role: str, n_bins: int, n_quantiles: 
     other = sum(count for _, count in ordered[max_levels:])
     return CategoricalProfile(
         name=name, role=role, n=n, nulls=n - len(labels),
-        levels=(*(level for level, _ in kept), OTHER), counts=(*(int(c) for _, c in kept), int(other)),
+        levels=(*(str(level) for level, _ in kept), OTHER), counts=(*(int(c) for _, c in kept), int(other)),
     )  # fmt: skip
 
 

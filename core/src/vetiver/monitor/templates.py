@@ -13,7 +13,7 @@ MONITORING_DASHBOARD = "monitoring_dashboard.qmd"
 def _copy(template: str, path: str | Path) -> Path:
     target = Path(path)
     target.mkdir(parents=True, exist_ok=True)
-    with as_file(files(__package__).joinpath("templates", template)) as source:
+    with as_file(files(__package__).joinpath("templates").joinpath(template)) as source:
         shutil.copy(source, target / template)
     return target / template
 

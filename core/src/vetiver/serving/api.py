@@ -323,7 +323,7 @@ class _PostEndpoint:
         self.array_ok = array_ok
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        content_type = accept = content_length = request_id = None
+        content_type = accept = content_length = sent_id = None
         for key, value in scope["headers"]:
             if key == b"content-type":
                 content_type = value.decode("latin-1")
@@ -332,10 +332,12 @@ class _PostEndpoint:
             elif key == b"content-length":
                 content_length = value
             elif key == b"x-request-id":
-                request_id = value
+                sent_id = value
+        # Set exactly when predictions are logged: the response then carries it back.
+        request_id: str | None = None
         log = self.api.prediction_log
         if log is not None:
-            request_id = self.api._logging.request_id(request_id)
+            request_id = self.api._logging.request_id(sent_id)
         try:
             body = await read_body(receive, content_length, self.api.max_body_size)
             if body is None:
@@ -361,7 +363,7 @@ class _PostEndpoint:
             detail = f"{self.name} failed: {type(error).__name__}" + (f": {message}" if message else "")
             status, payload, media = 500, encoding.dumps({"detail": detail}), _JSON
         headers = [(b"content-type", media), (b"content-length", str(len(payload)).encode())]
-        if log is not None:
+        if request_id is not None:
             headers.append((b"x-request-id", request_id.encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
@@ -370,8 +372,9 @@ class _PostEndpoint:
                  request_id: str | None = None) -> tuple[bytes, bytes]:  # fmt: skip
         data = self.api._reader.read(body, content_type, as_array=self.array_ok is not None and self.array_ok())
         result = self.call(data)
-        if self.api.prediction_log is not None:
-            self.api.prediction_log.log(request_id, self.name, data, result, self.api._logging.count_rows(data))
+        log = self.api.prediction_log
+        if log is not None and request_id is not None:  # __call__ gives an id whenever it logs
+            log.log(request_id, self.name, data, result, self.api._logging.count_rows(data))
         if encoding.wants_arrow(accept):
             return encoding.arrow_bytes(result, self.name), _ARROW
         return encoding.dumps(encoding.shape_result(result, self.name)), _JSON
