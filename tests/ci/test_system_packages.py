@@ -15,7 +15,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tools" / "system_packages.py"
-WANTED = ["chromium", "docker.io", "mmdebstrap", "wrk"]
+# Every Debian package the tiers' tests/requirements/*-apt.txt files name, sorted.
+WANTED = sorted(
+    {
+        line.split("#")[0].strip()
+        for path in (ROOT / "tests" / "requirements").glob("*-apt.txt")
+        for line in path.read_text().splitlines()
+        if line.split("#")[0].strip()
+    }
+)
+
+
+def _without(*installed: str) -> str:
+    """The wanted packages but ``installed``, as the script lists them."""
+    return " ".join(p for p in WANTED if p not in installed)
+
 
 FAKE_APT_GET = """#!/bin/sh
 echo "$@" >> "{log}"
@@ -68,7 +82,7 @@ def test_not_root_it_installs_nothing(tmp_path, capsys):
     finally:
         del os.environ["VETIVER_DPKG_INFO"]
     out = capsys.readouterr().out
-    assert "not installed: chromium docker.io mmdebstrap (installing needs root and apt-get)" in out
+    assert f"not installed: {_without('wrk')} (installing needs root and apt-get)" in out
     assert "it needs chromium)" in out
 
 
@@ -80,8 +94,8 @@ def test_with_apt_get_it_installs_only_the_missing_packages(tmp_path):
     result = run(info, f"{bin_dir}:/usr/bin:/bin")
     assert result.returncode == 0, result.stderr
     calls = (bin_dir / "calls").read_text().splitlines()
-    assert calls == ["update -qq", "install -y -qq --no-install-recommends chromium docker.io mmdebstrap"]
-    assert "installed chromium docker.io mmdebstrap" in result.stdout
+    assert calls == ["update -qq", f"install -y -qq --no-install-recommends {_without('wrk')}"]
+    assert f"installed {_without('wrk')}" in result.stdout
 
 
 def test_a_failed_install_names_what_is_still_missing(tmp_path):
@@ -91,7 +105,7 @@ def test_a_failed_install_names_what_is_still_missing(tmp_path):
     result = run(info, f"{bin_dir}:/usr/bin:/bin")
     assert result.returncode == 0, result.stderr
     assert "apt-get install failed (100)" in result.stdout
-    assert "not installed: docker.io mmdebstrap (apt-get could not install them)" in result.stdout
+    assert f"not installed: {_without('wrk', 'chromium')} (apt-get could not install them)" in result.stdout
     assert "the docker tier will be skipped" in result.stdout and "serving tier" not in result.stdout
 
 
