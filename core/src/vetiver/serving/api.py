@@ -36,6 +36,7 @@ from .bodies import BodyReader, UnsupportedMediaType
 from .body_limits import DecodedTooLarge
 from .client import predict, vetiver_endpoint
 from .middleware import OpsMiddleware
+from .receive import BodyTooLarge, read_body
 
 if TYPE_CHECKING:
     from ..schema.types import TableSchema
@@ -53,10 +54,6 @@ THREAD_THRESHOLD = 256 * 1024
 
 _JSON = b"application/json"
 _ARROW = encoding.ARROW_STREAM.encode()
-
-
-class BodyTooLarge(Exception):
-    """The request body exceeds the API's ``max_body_size``."""
 
 
 class VetiverAPI:
@@ -378,25 +375,3 @@ class _PostEndpoint:
         if encoding.wants_arrow(accept):
             return encoding.arrow_bytes(result, self.name), _ARROW
         return encoding.dumps(encoding.shape_result(result, self.name)), _JSON
-
-
-async def read_body(receive: Any, content_length: bytes | None, limit: int) -> bytes | None:
-    """An ASGI request's whole body, or None when the client disconnects first.
-
-    Raises :class:`BodyTooLarge` past ``limit`` bytes: at once for a larger ``Content-Length``
-    header (raw header bytes), else once that much has arrived (chunked uploads)."""
-    if content_length is not None and content_length.isdigit() and int(content_length) > limit:
-        raise BodyTooLarge  # refuse before reading a byte
-    chunks = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:  # no or a wrong Content-Length (chunked uploads)
-            raise BodyTooLarge
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)

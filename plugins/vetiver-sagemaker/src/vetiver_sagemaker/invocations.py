@@ -32,8 +32,8 @@ import orjson
 from vetiver.errors import PrototypeValidationError, VetiverError
 from vetiver.schema.validate import validate_frame
 from vetiver.serving import encoding
-from vetiver.serving.api import BodyTooLarge, read_body
 from vetiver.serving.bodies import BodyReader, UnsupportedMediaType, body_error, media_type
+from vetiver.serving.receive import BodyTooLarge, read_body
 
 logger = logging.getLogger("vetiver.sagemaker")
 
