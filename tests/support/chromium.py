@@ -135,7 +135,12 @@ class Browser:
         """Poll a JavaScript expression until it is truthy; returns its value."""
         deadline = time.monotonic() + timeout
         while True:
-            value = self.evaluate(expression)
+            try:
+                value = self.evaluate(expression)
+            except BrowserError as error:  # polled across a navigation: the old page is gone
+                if "navigated or closed" not in str(error) and "context" not in str(error).lower():
+                    raise
+                value = None
             if value:
                 return value
             if time.monotonic() > deadline:
