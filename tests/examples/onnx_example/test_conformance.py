@@ -18,6 +18,8 @@ pytestmark = pytest.mark.skipif(
 class TestOnnxConformance(HandlerConformance):
     framework = "onnxruntime"
     plugin = "vetiver-onnx"
+    # onnxruntime computes the probabilities in float32, scikit-learn in float64.
+    atol = 1e-6
 
     @pytest.fixture
     def model(self, onnx_classifier):
@@ -33,5 +35,9 @@ class TestOnnxConformance(HandlerConformance):
 
     @pytest.fixture
     def expected(self, sklearn_classifier, sample_data):
-        """The scikit-learn model's own labels: the graph must reproduce them."""
-        return sklearn_classifier.predict(sample_data.to_numpy(np.float32)).tolist()
+        """The scikit-learn model's own labels and probabilities: the graph must reproduce them."""
+        rows = sample_data.to_numpy(np.float32)
+        return {
+            "predict": sklearn_classifier.predict(rows).tolist(),
+            "probabilities": sklearn_classifier.predict_proba(rows).tolist(),
+        }

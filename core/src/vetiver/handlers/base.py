@@ -120,9 +120,15 @@ class BaseHandler:
         """Build the model's :class:`VetiverMeta`, adding :meth:`required_pkgs`."""
         meta = VetiverMeta.from_dict(metadata)
         pinned = self.required_pkgs()
-        # 0.2.6's shape: names (kept as the user wrote them), the handler's added unless listed.
-        for name in (_dist(r) for r in pinned):
-            if not any(name in str(req) for req in meta.required_pkgs):
+        # 0.2.6's shape: names (kept as the user wrote them), the handler's added unless listed:
+        # the pip name unless an entry contains it (0.2.6's test), extra packages unless an entry
+        # names that distribution ("onnx" is not listed by "onnxruntime").
+        for index, name in enumerate(_dist(r) for r in pinned):
+            if index == 0 and self.pip_name:
+                present = any(name in str(req) for req in meta.required_pkgs)
+            else:
+                present = any(_dist(str(req)) == name for req in meta.required_pkgs)
+            if not present:
                 meta.required_pkgs.append(name)
         # Exact versions for requirements files: the handler's pins; a bare name the user listed
         # pinned to the installed version; anything else the user wrote, as written.
