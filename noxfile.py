@@ -239,17 +239,27 @@ def plugin(session: nox.Session, plugin: str) -> None:
     if not tests.is_dir():
         session.error(f"plugin {plugin} has no tests: add tests/plugins/{plugin}/")
     requirements = _with_local_wheels(session, tests / "requirements.txt")
-    # --find-links dist/: monorepo plugins a plugin depends on (vetiver-sagemaker on vetiver-docker)
-    # are on no package index; they come from their wheels.
     _install(
         session,
         str(_wheel(CORE)),
         str(_wheel(PLUGINS[plugin])),
+        *(str(_wheel(PLUGINS[other])) for other in _local_dependencies(plugin)),
         *_requirements(REQUIREMENTS / "core.txt", requirements),
-        "--find-links",
-        str(DIST),
     )
     _pytest(session, [tests])
+
+
+def _local_dependencies(plugin: str) -> list[str]:
+    """The monorepo plugins ``plugin`` depends on (vetiver-sagemaker on vetiver-docker). They are
+    on no package index, so they are installed from their wheel files, named as files: installed
+    that way they record where they came from, and deploy targets bundle them as wheels."""
+    import tomllib
+
+    project = tomllib.loads((PLUGINS[plugin] / "pyproject.toml").read_text())["project"]
+    names = {
+        re.split(r"[<>=!~;\[ ]", dependency, maxsplit=1)[0].strip().lower() for dependency in project["dependencies"]
+    }
+    return [other for other, folder in PLUGINS.items() if other != plugin and folder.name in names]
 
 
 def _with_local_wheels(session: nox.Session, requirements: Path) -> Path:
@@ -294,4 +304,5 @@ def example(session: nox.Session, example: str) -> None:
     )
     # The plugin's page in the docs: its examples run here, where the plugin is installed.
     page = f"plugins/{example}.md"
-    session.run(*PYTEST, str(tests.relative_to(ROOT)), "tests/docs/test_code_examples.py", "-k", page, *session.posargs)
+    _pytest(session, [tests])
+    session.run(*PYTEST, "tests/docs/test_code_examples.py", "-k", page, *session.posargs)
