@@ -66,7 +66,7 @@ def deployed(docker_testbed, loopback_registry, s3_pinned, aws_module_env, tmp_p
         started = time.monotonic()
         # A name of its own: moto's state is shared with the control-plane tests that made "cars".
         endpoint = deploy_sagemaker(s3_pinned.board, s3_pinned.name, "ml.m5.large", role=role["Arn"],
-                                    endpoint_name=f"cars-{uuid.uuid4().hex[:6]}", registry=loopback_registry, network="host", endpoint_url=aws_module_env,
+                                    endpoint_name=f"cars-{uuid.uuid4().hex[:6]}", repo_name="vetiver-cars", registry=loopback_registry, network="host", endpoint_url=aws_module_env,
                                     region=REGION)  # fmt: skip
         seconds = time.monotonic() - started
         sm = boto3.client("sagemaker", endpoint_url=aws_module_env, region_name=REGION)
